@@ -1,0 +1,46 @@
+"""Headline numbers of each notebook, merged into ``reports/metrics.json``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from cnnlab.paths import reports_dir
+
+
+def _plain(value):
+    """JSON-ready copy of ``value``: NumPy scalars become Python numbers, floats are rounded."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def write_json_atomic(path: Path, payload) -> None:
+    """Write ``payload`` as pretty JSON through a temporary file renamed over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(payload, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def record_metrics(notebook: str, metrics: dict, path: Path | None = None) -> dict:
+    """Merge ``metrics`` under ``notebook`` into the metrics file; returns that entry."""
+    path = path or reports_dir() / "metrics.json"
+    everything = json.loads(path.read_text()) if path.exists() else {}
+    everything[notebook] = _plain(metrics)
+    write_json_atomic(path, everything)
+    return everything[notebook]

@@ -1,0 +1,18 @@
+"""Reproducibility: one call seeds every generator and makes TensorFlow deterministic."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SEED = 42
+
+
+def set_seed(seed: int = DEFAULT_SEED) -> int:
+    """Seed Python, NumPy and TensorFlow and turn on TensorFlow op determinism; returns the seed."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)  # seeds `random`, NumPy and the TensorFlow backend
+    tf.config.experimental.enable_op_determinism()
+    return seed

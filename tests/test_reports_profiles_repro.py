@@ -1,0 +1,44 @@
+"""Profiles, the metrics file and the seeding helper."""
+
+import json
+
+import numpy as np
+import pytest
+
+from cnnlab import profiles, reports, repro
+
+
+def test_smoke_shrinks_epochs_only_down():
+    assert profiles.get_profile("full").epochs(20) == 20
+    assert profiles.get_profile("smoke").epochs(20) == 2
+    assert profiles.get_profile("smoke").epochs(1) == 1
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv(profiles.ENV_VAR, "smoke")
+    assert profiles.get_profile().name == "smoke"
+    monkeypatch.setenv(profiles.ENV_VAR, "fast")
+    with pytest.raises(ValueError, match="unknown profile 'fast'"):
+        profiles.get_profile()
+
+
+def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
+    path = tmp_path / "metrics.json"
+    reports.record_metrics("b", {"z": np.float32(0.5), "a": np.int64(3)}, path)
+    reports.record_metrics("a", {"x": 1.23456789}, path)
+    reports.record_metrics("b", {"z": 0.25}, path)
+    text = path.read_text()
+    assert json.loads(text) == {"a": {"x": 1.234568}, "b": {"z": 0.25}}
+    assert text.index('"a"') < text.index('"b"')
+    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
+
+
+def test_set_seed_makes_tensorflow_repeatable():
+    import tensorflow as tf
+
+    repro.set_seed(7)
+    first = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    repro.set_seed(7)
+    second = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
