@@ -112,12 +112,14 @@ def test_no_network_and_no_mirror_names_the_variable(dirs):
     ("payload", "message"),
     [
         (b"<!DOCTYPE html><html><title>Google Drive - Quota exceeded</title></html>", "web page"),
-        (b"\n  <html><body>Too many users have viewed or downloaded this file</body></html>",
-         "web page"),
+        (
+            b"\n  <html><body>Too many users have viewed or downloaded this file</body></html>",
+            "web page",
+        ),
         ("truncated", "truncated or corrupt"),
         (b"", "gdown returned no file"),
     ],
-)  # fmt: skip
+)
 def test_bad_drive_downloads_leave_nothing(dirs, payload, message):
     data_root, mirror = dirs
     if payload == "truncated":
@@ -216,8 +218,10 @@ def test_cifar10_from_png_mirror_is_deterministic_and_cached(dirs, monkeypatch):
 
 def test_cifar10_from_network(dirs):
     data_root, _ = dirs
-    arrays = ((np.zeros((3, 32, 32, 3), np.uint8), np.arange(3, dtype=np.uint8)),
-              (np.ones((1, 32, 32, 3), np.uint8), np.array([9], np.uint8)))  # fmt: skip
+    arrays = (
+        (np.zeros((3, 32, 32, 3), np.uint8), np.arange(3, dtype=np.uint8)),
+        (np.ones((1, 32, 32, 3), np.uint8), np.array([9], np.uint8)),
+    )
     (x_train, _), (_, y_test) = data.cifar10(download=lambda: arrays)
     assert x_train.shape == (3, 32, 32, 3) and y_test.tolist() == [9]
     assert leftovers(data_root) == ["cifar10.npz"]

@@ -70,9 +70,18 @@ def test_committed_notebook_came_from_make_all(path):
 
 
 def run_nbval(path: Path) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval",
-            "--nbval-current-env", "--nbval-sanitize-with",
-            str(ROOT / "tests" / "nbval_sanitize.cfg"), str(path)]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(ROOT / "tests" / "nbval_sanitize.cfg"),
+        str(path),
+    ]
     env = {**os.environ, "CNNLAB_PROFILE": "smoke"}
     return subprocess.run(args, capture_output=True, text=True, cwd=path.parent, env=env)
 

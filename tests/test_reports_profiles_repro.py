@@ -25,10 +25,13 @@ def test_profile_from_environment(monkeypatch):
 def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
     path = tmp_path / "metrics.json"
     reports.record_metrics("b", {"z": np.float32(0.5), "a": np.int64(3)}, path)
-    reports.record_metrics("a", {"x": 1.23456789}, path)
+    reports.record_metrics("a", {"x": 1.23456789, "tiny": 1.23456789e-9, "bad": float("nan")}, path)
     reports.record_metrics("b", {"z": 0.25}, path)
     text = path.read_text()
-    assert json.loads(text) == {"a": {"x": 1.234568}, "b": {"z": 0.25}}
+    assert json.loads(text) == {
+        "a": {"x": 1.23457, "tiny": 1.23457e-9, "bad": "nan"},
+        "b": {"z": 0.25},
+    }
     assert text.index('"a"') < text.index('"b"')
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
 

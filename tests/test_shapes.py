@@ -18,8 +18,16 @@ def formula_rows(input_shape, specs):
 def test_report_table_total_and_rows():
     rows = shapes.layer_table(shapes.REPORT_Q3_INPUT, shapes.REPORT_Q3_LAYERS)
     assert [row.output_shape for row in rows] == [
-        (498, 16), (249, 16), (245, 32), (122, 32), (118, 64), (59, 64), (3776,), (128,), (5,),
-    ]  # fmt: skip
+        (498, 16),
+        (249, 16),
+        (245, 32),
+        (122, 32),
+        (118, 64),
+        (59, 64),
+        (3776,),
+        (128,),
+        (5,),
+    ]
     assert sum(row.params for row in rows) == 497_349
     assert rows[-1].formula == "(128 + 1) x 5 = 645"
 

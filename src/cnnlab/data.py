@@ -34,8 +34,17 @@ MIRROR_ENV = "CNNLAB_DATA_MIRROR"
 MARKER = ".cnnlab-verified.json"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
-)  # fmt: skip
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+)
 CIFAR10_SHUFFLE_SEED = 0
 
 
@@ -132,8 +141,10 @@ def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
         bad = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise DataError(f"{what} is not a readable zip ({err}): it is truncated or corrupt; "
-                        "delete it and fetch again") from err  # fmt: skip
+        raise DataError(
+            f"{what} is not a readable zip ({err}): it is truncated or corrupt; "
+            "delete it and fetch again"
+        ) from err
     if bad is not None:
         raise DataError(f"{what} is corrupt (bad CRC in {bad}); delete it and fetch again")
     return archive
@@ -208,8 +219,10 @@ def install_class_archive(archive_path: Path, spec: DataSet, what: str) -> Path:
         root = _class_root(staging, spec.classes)
         report = verify_class_folders(root, spec)
         for unreadable in report["unreadable"]:
-            print(f"warning: {target / unreadable} is not a readable image; it will be skipped",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"warning: {target / unreadable} is not a readable image; it will be skipped",
+                file=sys.stderr,
+            )
         (root / MARKER).write_text(json.dumps(report, indent=2, sort_keys=True))
         root.chmod(0o755)  # mkdtemp made it private; the data set is not secret
         if target.exists():
@@ -332,8 +345,9 @@ def cifar10(spec: DataSet = CIFAR10, download: Callable | None = None):
     fd, tmp_name = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.stem}.", suffix=".npz")
     os.close(fd)
     try:
-        np.savez_compressed(tmp_name, x_train=train[0], y_train=train[1], x_test=test[0],
-                            y_test=test[1])  # fmt: skip
+        np.savez_compressed(
+            tmp_name, x_train=train[0], y_train=train[1], x_test=test[0], y_test=test[1]
+        )
         os.chmod(tmp_name, 0o644)  # mkstemp made it private; the cache is not secret
         os.replace(tmp_name, cache)
     finally:

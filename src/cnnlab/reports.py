@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from cnnlab.paths import reports_dir
 
 
 def _plain(value):
-    """JSON-ready copy of ``value``: NumPy scalars become Python numbers, floats are rounded."""
+    """JSON-ready ``value``: NumPy to Python, 6 significant digits, NaN/inf as strings."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -19,7 +20,7 @@ def _plain(value):
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
-        return round(value, 6)
+        return float(f"{value:.6g}") if math.isfinite(value) else str(value)  # JSON has no NaN
     return value
 
 

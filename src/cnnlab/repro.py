@@ -7,12 +7,11 @@ import os
 DEFAULT_SEED = 42
 
 
-def set_seed(seed: int = DEFAULT_SEED) -> int:
-    """Seed Python, NumPy and TensorFlow and turn on TensorFlow op determinism; returns the seed."""
+def set_seed(seed: int = DEFAULT_SEED) -> None:
+    """Seed Python, NumPy and TensorFlow and turn on TensorFlow op determinism."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)  # seeds `random`, NumPy and the TensorFlow backend
     tf.config.experimental.enable_op_determinism()
-    return seed

@@ -1,0 +1,151 @@
+"""Optimisation experiments: Keras optimizers on toy surfaces and on a small synthetic problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+OPTIMIZERS: dict[str, Callable[[float], keras.optimizers.Optimizer]] = {
+    "sgd": lambda lr: keras.optimizers.SGD(lr),
+    "momentum": lambda lr: keras.optimizers.SGD(lr, momentum=0.9),
+    "adam": lambda lr: keras.optimizers.Adam(lr),
+    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+}
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    """A fresh Keras optimizer by short name (sgd, momentum, adam, rmsprop)."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
+    return OPTIMIZERS[name](learning_rate)
+
+
+def quadratic_bowl(v):
+    """An ill-conditioned bowl, f(x, y) = x^2 + 10 y^2, minimum at the origin."""
+    return v[0] ** 2 + 10 * v[1] ** 2
+
+
+def saddle(v):
+    """f(x, y) = x^2 + y^4/4 - y^2/2: a saddle at the origin, minima at (0, +-1)."""
+    return v[0] ** 2 + v[1] ** 4 / 4 - v[1] ** 2 / 2
+
+
+def trajectory(
+    objective: Callable,
+    optimizer: str,
+    start: tuple[float, float],
+    learning_rate: float,
+    steps: int,
+) -> np.ndarray:
+    """The (steps + 1, 2) points a Keras optimizer visits minimising ``objective``."""
+    opt = make_optimizer(optimizer, learning_rate)
+    point = keras.Variable(np.asarray(start, dtype="float32"), name="point")
+    path = [point.numpy().copy()]
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            value = objective(point)
+        opt.apply_gradients([(tape.gradient(value, point), point)])
+        path.append(point.numpy().copy())
+    return np.array(path)
+
+
+def steps_to_leave(path: np.ndarray, centre: tuple[float, float], radius: float) -> int | None:
+    """First step at which ``path`` is farther than ``radius`` from ``centre`` (None: never)."""
+    distance = np.linalg.norm(path - np.asarray(centre), axis=1)
+    outside = np.flatnonzero(distance > radius)
+    return int(outside[0]) if outside.size else None
+
+
+def synthetic_regression(n: int = 1200, seed: int = 0, validation: float = 0.25):
+    """A noisy non-linear regression set, split into ((x, y) train, (x, y) validation)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, size=(n, 4)).astype("float32")
+    y = (np.sin(2 * x[:, 0]) + x[:, 1] * x[:, 2] - 0.5 * x[:, 3] ** 2).astype("float32")
+    y += rng.normal(0, 0.1, size=n).astype("float32")
+    cut = int(n * (1 - validation))
+    return (x[:cut], y[:cut, None]), (x[cut:], y[cut:, None])
+
+
+def small_regressor(seed: int = 0) -> keras.Model:
+    """A two-hidden-layer MLP for ``synthetic_regression``, initialised from ``seed``."""
+    init = keras.initializers.GlorotUniform(seed=seed)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(4,)),
+            keras.layers.Dense(32, activation="tanh", kernel_initializer=init),
+            keras.layers.Dense(32, activation="tanh", kernel_initializer=init),
+            keras.layers.Dense(1, kernel_initializer=init),
+        ]
+    )
+
+
+def learning_rate_sweep(
+    rates: list[float],
+    epochs: int = 30,
+    optimizer: str = "sgd",
+    batch_size: int = 32,
+    seed: int = 0,
+) -> dict[float, dict[str, list]]:
+    """Train the same model from the same start at each rate; loss histories by rate.
+
+    A diverging run produces inf/NaN losses; they are kept (not raised) so they can be shown.
+    """
+    train, val = synthetic_regression(seed=seed)
+    histories = {}
+    for rate in rates:
+        keras.utils.set_random_seed(seed)
+        model = small_regressor(seed)
+        model.compile(make_optimizer(optimizer, rate), loss="mse")
+        history = model.fit(
+            *train,
+            validation_data=val,
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=True,
+            verbose=0,
+        )
+        histories[rate] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    return histories
+
+
+def batch_vs_minibatch(
+    steps: int = 300, batch_size: int = 16, learning_rate: float = 0.02, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """Per-step training loss of full-batch and mini-batch SGD on the same problem and start.
+
+    Each mini-batch step records the loss of the batch it used, as a mini-batch curve does.
+    """
+    (x, y), _ = synthetic_regression(seed=seed)
+    rng = np.random.default_rng(seed)
+    losses = {}
+    for name, size in (("full batch", len(x)), ("mini-batch", batch_size)):
+        keras.utils.set_random_seed(seed)
+        model = small_regressor(seed)
+        opt = make_optimizer("sgd", learning_rate)
+        record = []
+        for _ in range(steps):
+            rows = rng.choice(len(x), size, replace=False) if size < len(x) else slice(None)
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((model(x[rows]) - y[rows]) ** 2)
+            grads = tape.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+            record.append(float(loss))
+        losses[name] = np.array(record)
+    return losses
+
+
+def optimizer_state_size(model: keras.Model, optimizer: str) -> dict[str, int]:
+    """How many state variables and values an optimizer keeps for ``model``'s weights."""
+    opt = make_optimizer(optimizer, 1e-3)
+    opt.build(model.trainable_variables)
+    # Scalars such as the step counter and learning rate are not per-weight state.
+    state = [v for v in opt.variables if len(v.shape) > 0]
+    values = sum(int(np.prod(v.shape)) for v in state)
+    return {
+        "state variables": len(state),
+        "state values": values,
+        "x model weights": values / model.count_params(),
+    }

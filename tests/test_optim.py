@@ -1,0 +1,56 @@
+"""The optimisation helpers drive real Keras optimizers and report honest numbers."""
+
+import numpy as np
+import pytest
+
+from cnnlab import optim, shapes
+
+
+def test_unknown_optimizer_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown optimizer 'adagrad': choose one of"):
+        optim.make_optimizer("adagrad", 0.1)
+
+
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_trajectory_shape_and_convergence_on_the_bowl(name):
+    path = optim.trajectory(
+        optim.quadratic_bowl, name, (1.0, 1.0), 0.01 if name == "sgd" else 0.05, 400
+    )
+    assert path.shape == (401, 2)
+    np.testing.assert_allclose(path[0], [1.0, 1.0])
+    assert optim.quadratic_bowl(path[-1]) < 1e-2 * optim.quadratic_bowl(path[0])
+
+
+def test_sgd_step_matches_its_update_rule():
+    path = optim.trajectory(optim.quadratic_bowl, "sgd", (1.0, 1.0), 0.01, 1)
+    np.testing.assert_allclose(path[1], [1.0 - 0.01 * 2, 1.0 - 0.01 * 20], rtol=1e-6)
+
+
+def test_steps_to_leave():
+    path = np.array([[0.0, 0.0], [0.1, 0.0], [0.6, 0.0], [0.2, 0.0]])
+    assert optim.steps_to_leave(path, (0, 0), 0.5) == 2
+    assert optim.steps_to_leave(path, (0, 0), 5.0) is None
+
+
+def test_learning_rate_sweep_histories():
+    histories = optim.learning_rate_sweep([0.05, 5.0], epochs=3)
+    assert set(histories) == {0.05, 5.0}
+    assert len(histories[0.05]["loss"]) == 3 and len(histories[0.05]["val_loss"]) == 3
+    assert np.isfinite(histories[0.05]["loss"]).all()
+    assert not np.isfinite(histories[5.0]["loss"][-1])  # kept, not raised
+
+
+def test_batch_vs_minibatch_lengths_and_noise():
+    curves = optim.batch_vs_minibatch(steps=60)
+    assert {k: v.shape for k, v in curves.items()} == {"full batch": (60,), "mini-batch": (60,)}
+    assert np.std(np.diff(curves["mini-batch"])) > np.std(np.diff(curves["full batch"]))
+
+
+def test_optimizer_state_counts():
+    model = shapes.build_model(
+        (20, 3), [shapes.Conv1DSpec(4, 3), shapes.FlattenSpec(), shapes.DenseSpec(2)]
+    )
+    weights = model.count_params()
+    assert optim.optimizer_state_size(model, "sgd")["state values"] == 0
+    assert optim.optimizer_state_size(model, "momentum")["state values"] == weights
+    assert optim.optimizer_state_size(model, "adam")["state values"] == 2 * weights

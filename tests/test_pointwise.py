@@ -1,0 +1,49 @@
+"""1x1 convolution helpers: the einsum reference, cost formulas and the learned luminance."""
+
+import keras
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnnlab import pointwise
+
+
+def test_reference_matches_keras_layer():
+    rng = np.random.default_rng(0)
+    images = rng.random((2, 5, 6, 4)).astype("float32")
+    layer = keras.layers.Conv2D(3, 1)
+    out = layer(images).numpy()
+    kernel, bias = layer.get_weights()
+    np.testing.assert_allclose(pointwise.pointwise_reference(images, kernel, bias), out, atol=1e-5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    size=st.integers(4, 30),
+    cin=st.integers(1, 64),
+    cout=st.integers(1, 64),
+    reduce_to=st.integers(1, 32),
+    kernel=st.sampled_from([1, 3, 5, 7]),
+)
+def test_reduction_costs_match_keras(size, cin, cout, reduce_to, kernel):
+    costs = pointwise.reduction_costs(size, size, cin, cout, kernel, reduce_to)
+    assert costs[0]["params"] == pointwise.keras_conv_params(size, size, cin, cout, kernel)
+    assert costs[1]["params"] == pointwise.keras_conv_params(size, size, cin, reduce_to, 1)
+    assert costs[2]["params"] == pointwise.keras_conv_params(size, size, reduce_to, cout, kernel)
+    assert costs[3]["params"] == costs[1]["params"] + costs[2]["params"]
+    assert costs[0]["MACs"] == size * size * cout * kernel * kernel * cin
+
+
+def test_googlenet_example_numbers():
+    costs = pointwise.reduction_costs(28, 28, 192, 32, 5, 16)
+    assert costs[0] == {"step": "5x5 conv, 192 -> 32", "params": 153_632, "MACs": 120_422_400}
+    assert (costs[3]["params"], costs[3]["MACs"]) == (15_920, 12_443_648)
+
+
+def test_grayscale_filter_recovers_bt601():
+    keras.utils.set_random_seed(1)
+    x, y = pointwise.grayscale_patches(pointwise.sample_photos(), count=512, seed=3)
+    np.testing.assert_allclose(y[..., 0], x @ pointwise.BT601_LUMA, rtol=1e-5)
+    model = pointwise.train_grayscale_filter(x, y, epochs=30)
+    kernel, _ = model.get_layer("to_gray").get_weights()
+    np.testing.assert_allclose(kernel.ravel(), pointwise.BT601_LUMA, atol=0.01)
