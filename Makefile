@@ -16,7 +16,7 @@ SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
 
-.PHONY: all test unit-test nbval data lint clean venv $(NAMES)
+.PHONY: all test unit-test nbval data lint clean venv badges html test-html $(NAMES)
 
 all: $(NAMES:%=$(STAMPS)/%.done)
 
@@ -38,13 +38,17 @@ $(STAMPS)/%.done: notebooks/%.ipynb $(SRC) $(INSTALLED)
 	@$(BIN)/python -m cnnlab.notebooks run $<
 	@mkdir -p $(STAMPS) && touch $@
 
+# Colab badges and set-up cells, rewritten from the repository URL in pyproject.toml.
+badges: $(INSTALLED)
+	@$(BIN)/python -m cnnlab.notebooks colab $(NOTEBOOKS)
+
 data: $(INSTALLED)
 	@$(BIN)/python -m cnnlab.data fetch all
 
 test: unit-test nbval
 
 unit-test: $(INSTALLED)
-	@MPLBACKEND=Agg $(BIN)/pytest -p no:cacheprovider tests
+	@MPLBACKEND=Agg $(BIN)/pytest -p no:cacheprovider --ignore=tests/browser tests
 
 # The regression re-runs notebooks on the smoke budget unless told otherwise.
 nbval: export CNNLAB_PROFILE := $(or $(CNNLAB_PROFILE),smoke)
@@ -54,9 +58,19 @@ nbval: $(INSTALLED)
 	 if [ -n "$$strict" ]; then $(NBVAL) --nbval $$strict; fi && \
 	 if [ -n "$$lax" ]; then $(NBVAL) --nbval-lax $$lax; fi
 
+# A static site of the executed notebooks, and its test in a real (headless) browser.
+html: $(INSTALLED)
+	@$(BIN)/python -m cnnlab.site build/html $(NOTEBOOKS)
+
+test-html: $(INSTALLED)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	 { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[browser]'
+	@$(BIN)/pytest -p no:cacheprovider tests/browser
+
 lint: $(INSTALLED)
-	@$(BIN)/ruff check src tests
-	@$(BIN)/ruff format --check src tests
+	@$(BIN)/ruff check src tests benchmarks $(NOTEBOOKS)
+	@$(BIN)/ruff format --check src tests benchmarks
 
 clean:
 	rm -rf $(STAMPS) build .pytest_cache .ruff_cache .hypothesis

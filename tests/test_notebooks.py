@@ -1,10 +1,13 @@
 """The notebook runner keeps good notebooks safe, and nbval really catches a changed output."""
 
+import base64
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -106,3 +109,84 @@ def test_nbval_fails_when_a_checked_output_changes(tmp_path):
     changed = run_nbval(tmp_path / source.name)
     assert changed.returncode != 0
     assert "497,350" in changed.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_title_badge_and_colab_setup_come_first(path):
+    nb = json.loads(path.read_text())
+    url = notebooks.repository_url(ROOT)
+    title = "".join(nb["cells"][0]["source"])
+    assert title.startswith("# ") and notebooks.colab_badge(path, url) in title.splitlines()
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "".join(code[0]["source"]) == notebooks.colab_setup_source(url)
+    assert code[0]["outputs"] == [], "the Colab set-up must print nothing outside Colab"
+    assert "parameters" in code[1]["metadata"].get("tags", [])
+    assert "set_seed(" in "".join(code[2]["source"]), "seed before anything random"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_are_portable_and_small(path):
+    assert path.stat().st_size < 5 * 2**20
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = json.dumps({k: v for k, v in output.items() if k != "data"})
+            text += "".join(output.get("data", {}).get("text/plain", ""))
+            for marker in ("/work/", "/root/", "/home/", "/tmp/", "/Users/", "ipykernel_"):
+                assert marker not in text, f"machine-specific path {marker!r} in an output"
+            png = output.get("data", {}).get("image/png")
+            if png:
+                width, height = struct.unpack(">II", base64.b64decode(png)[16:24])
+                assert width <= 2000 and height <= 2000, f"figure of {width}x{height} px"
+
+
+def fake_colab(monkeypatch, present: bool) -> list:
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(args))
+    if present:
+        google = types.ModuleType("google")
+        google.colab = types.ModuleType("google.colab")
+        monkeypatch.setitem(sys.modules, "google", google)
+        monkeypatch.setitem(sys.modules, "google.colab", google.colab)
+    else:
+        monkeypatch.setitem(sys.modules, "google.colab", None)  # import fails as off Colab
+    return calls
+
+
+def test_colab_setup_installs_only_on_colab(monkeypatch, capsys):
+    source = notebooks.colab_setup_source("https://github.com/someone/course")
+    calls = fake_colab(monkeypatch, present=True)
+    exec(source, {})
+    assert calls == [
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "cnnlab @ git+https://github.com/someone/course",
+        ]
+    ]
+
+
+def test_colab_setup_does_nothing_locally(monkeypatch, capsys):
+    calls = fake_colab(monkeypatch, present=False)
+    exec(notebooks.colab_setup_source("https://github.com/someone/course"), {})
+    assert calls == [] and capsys.readouterr() == ("", "")
+
+
+def test_write_colab_cells_is_idempotent_and_fixes_a_wrong_badge(tmp_path):
+    path = tmp_path / "07_new.ipynb"
+    nb = new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# 07 · New\n\nText."), new_code_cell("x = 1")]
+    )
+    nbformat.write(nb, path)
+    url = "https://github.com/someone/course"
+    assert notebooks.write_colab_cells(path, url)
+    assert not notebooks.write_colab_cells(path, url)
+    cells = nbformat.read(path, as_version=4).cells
+    assert cells[0].source.splitlines()[2] == notebooks.colab_badge(path, url)
+    assert "notebooks/07_new.ipynb" in cells[0].source
+    assert cells[1].source == notebooks.colab_setup_source(url) and cells[2].source == "x = 1"
+    assert notebooks.write_colab_cells(path, "https://github.com/other/fork")
+    assert "github/other/fork/blob" in nbformat.read(path, as_version=4).cells[0].source

@@ -245,3 +245,32 @@ def table_frame(input_shape: tuple[int, int], specs: list[LayerSpec]):
             for row, (keras_shape, keras_params) in zip(rows, keras_rows, strict=True)
         ]
     )
+
+
+def inception_costs(
+    height: int, width: int, in_channels: int, filters: list[int], reductions: bool = True
+) -> list[dict]:
+    """Parameters and multiply-adds per branch of an Inception module ('same' padding).
+
+    ``filters = [f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj]``; branches are named
+    1x1, 3x3, 5x5 and pool. With ``reductions=False`` the 3x3 and 5x5 convolutions read all
+    ``in_channels`` directly instead of a 1x1-reduced copy.
+    """
+    f1, f3r, f3, f5r, f5, fp = filters
+    hw = (height, width)
+
+    def conv(kernel: int, cin: int, cout: int) -> tuple[int, int]:
+        return conv_params(kernel * kernel, cin, cout), conv2d_macs(*hw, kernel, cin, cout)
+
+    branches = {"1x1": [conv(1, in_channels, f1)]}
+    if reductions:
+        branches["3x3"] = [conv(1, in_channels, f3r), conv(3, f3r, f3)]
+        branches["5x5"] = [conv(1, in_channels, f5r), conv(5, f5r, f5)]
+    else:
+        branches["3x3"] = [conv(3, in_channels, f3)]
+        branches["5x5"] = [conv(5, in_channels, f5)]
+    branches["pool"] = [conv(1, in_channels, fp)]
+    return [
+        {"branch": name, "params": sum(p for p, _ in parts), "MACs": sum(m for _, m in parts)}
+        for name, parts in branches.items()
+    ]
