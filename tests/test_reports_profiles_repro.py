@@ -45,3 +45,14 @@ def test_set_seed_makes_tensorflow_repeatable():
     second = (np.random.rand(3), tf.random.uniform((3,)).numpy())
     np.testing.assert_array_equal(first[0], second[0])
     np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(profiles.ENV_VAR, "smoke")
+    reports.record_metrics("nb", {"x": 1})
+    assert not (tmp_path / "reports").exists()
+    assert json.loads((tmp_path / "build" / "metrics-smoke.json").read_text()) == {"nb": {"x": 1}}
+    reports.record_metrics("nb", {"x": 2}, profile="full")
+    assert json.loads((tmp_path / "reports" / "metrics.json").read_text()) == {"nb": {"x": 2}}

@@ -8,7 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from cnnlab.paths import reports_dir
+from cnnlab.paths import project_root, reports_dir
+from cnnlab.profiles import default_profile_name
 
 
 def _plain(value):
@@ -38,9 +39,20 @@ def write_json_atomic(path: Path, payload) -> None:
         raise
 
 
-def record_metrics(notebook: str, metrics: dict, path: Path | None = None) -> dict:
+def metrics_path(profile: str | None = None) -> Path:
+    """``reports/metrics.json`` for the full profile; ``build/metrics-<profile>.json`` otherwise,
+    so a smoke run (the regression tests) never overwrites the committed results."""
+    profile = profile or default_profile_name()
+    if profile == "full":
+        return reports_dir() / "metrics.json"
+    return project_root() / "build" / f"metrics-{profile}.json"
+
+
+def record_metrics(
+    notebook: str, metrics: dict, path: Path | None = None, profile: str | None = None
+) -> dict:
     """Merge ``metrics`` under ``notebook`` into the metrics file; returns that entry."""
-    path = path or reports_dir() / "metrics.json"
+    path = path or metrics_path(profile)
     everything = json.loads(path.read_text()) if path.exists() else {}
     everything[notebook] = _plain(metrics)
     write_json_atomic(path, everything)

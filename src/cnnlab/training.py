@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
 import numpy as np
 
@@ -48,3 +50,14 @@ def warmup_cosine_adamw(
         0.0, max(total_steps - warmup_steps, 1), warmup_target=peak, warmup_steps=warmup_steps
     )
     return keras.optimizers.AdamW(schedule, weight_decay=weight_decay)
+
+
+@contextlib.contextmanager
+def precision_policy(name: str):
+    """Build models under a Keras dtype policy (e.g. ``mixed_bfloat16``), then restore it."""
+    previous = keras.mixed_precision.global_policy().name
+    keras.mixed_precision.set_global_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
