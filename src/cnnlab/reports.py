@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
+from cnnlab.atomic import write_text_atomic
 from cnnlab.paths import project_root, reports_dir
 from cnnlab.profiles import default_profile_name
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """JSON-ready ``value``: NumPy to Python, 6 significant digits, NaN/inf as strings."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -25,18 +25,9 @@ def _plain(value):
     return value
 
 
-def write_json_atomic(path: Path, payload) -> None:
+def write_json_atomic(path: Path, payload: Any) -> None:
     """Write ``payload`` as pretty JSON through a temporary file renamed over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(payload, handle, indent=2, sort_keys=True)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
 
 def metrics_path(profile: str | None = None) -> Path:
@@ -49,8 +40,8 @@ def metrics_path(profile: str | None = None) -> Path:
 
 
 def record_metrics(
-    notebook: str, metrics: dict, path: Path | None = None, profile: str | None = None
-) -> dict:
+    notebook: str, metrics: dict[str, Any], path: Path | None = None, profile: str | None = None
+) -> dict[str, Any]:
     """Merge ``metrics`` under ``notebook`` into the metrics file; returns that entry."""
     path = path or metrics_path(profile)
     everything = json.loads(path.read_text()) if path.exists() else {}
