@@ -1,34 +1,17 @@
-"""Near-duplicate grouping, the group-aware split, its manifest, and the stratified hold-out."""
+"""The group-aware split, its manifest, and the stratified hold-out."""
 
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
-from cnnlab import splits
+from cnnlab import duplicates, splits
+from cnnlab.data import DataError
 
 
 def random_bits(n, rng, bits=256):
     return rng.random((n, bits)) < 0.5
-
-
-def test_hamming_matrix_counts_differing_bits():
-    a = np.array([[0, 0, 1, 1], [1, 0, 0, 0]], dtype=bool)
-    b = np.array([[0, 1, 1, 1]], dtype=bool)
-    assert splits.hamming_matrix(a, b).tolist() == [[1], [4]]
-
-
-def test_groups_are_transitive_and_respect_the_threshold():
-    rng = np.random.default_rng(0)
-    base = random_bits(3, rng)
-    near = base[0].copy()
-    near[:5] ^= True  # 5 bits from image 0
-    chain = near.copy()
-    chain[5:10] ^= True  # 5 bits from `near`, 10 from image 0
-    hashes = np.vstack([base, near, chain])
-    groups = splits.near_duplicate_groups(hashes, threshold=5)
-    assert groups[0] == groups[3] == groups[4]
-    assert len({groups[0], groups[1], groups[2]}) == 3
 
 
 def test_group_split_keeps_groups_whole_and_stratifies():
@@ -69,7 +52,7 @@ def test_manifest_groups_real_near_copies_and_is_reused(tmp_path):
     row = {f: i for i, f in enumerate(first.files)}
     assert first.groups[row["no/no0.png"]] == first.groups[row["no/no0_copy.png"]]
     assert first.groups[row["no/no0.png"]] != first.groups[row["no/no1.png"]]
-    assert splits.duplicate_summary(first.labels, first.groups)["extra copies"] == 2
+    assert duplicates.duplicate_summary(first.labels, first.groups)["extra copies"] == 2
 
     stored = json.loads(manifest_path.read_text())
     stored["rows"][0]["split"] = "marker"  # proves the stored file is what comes back
@@ -100,3 +83,49 @@ def test_stratified_holdout():
     assert not set(kept) & set(held)
     again = splits.stratified_holdout(labels, 100, seed=0)
     np.testing.assert_array_equal(again[1], held)
+
+
+def test_with_nothing_left_out_the_key_is_every_file_as_before(tmp_path):
+    root, manifest_path = tmp_path / "set", tmp_path / "split.json"
+    write_images(root, np.random.default_rng(5))
+    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    every = sorted(p for p in root.glob("*/*"))
+    key = json.loads(manifest_path.read_text())["key"]
+    assert key["fingerprint"] == splits.folder_fingerprint(every, root)  # stored manifests hold
+
+
+def test_a_stray_left_out_keeps_the_manifest_and_is_reported(tmp_path):
+    root, manifest_path = tmp_path / "set", tmp_path / "split.json"
+    write_images(root, np.random.default_rng(6))
+    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    stored = json.loads(manifest_path.read_text())
+    stored["rows"][0]["split"] = "marker"
+    manifest_path.write_text(json.dumps(stored))
+    stray = root / "no" / "notes.txt"
+    stray.write_text("not an image")
+    again = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [stray], seed=0)
+    assert again.split[0] == "marker" and again.unreadable == ["no/notes.txt"]
+
+
+def test_a_damaged_file_not_left_out_is_one_clear_error(tmp_path):
+    root = tmp_path / "set"
+    write_images(root, np.random.default_rng(7))
+    broken = root / "yes" / "yes3.png"
+    broken.write_bytes(broken.read_bytes()[:200])
+    with pytest.raises(DataError, match="yes3.png does not decode as an image") as info:
+        splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [], seed=0)
+    assert "\n" not in str(info.value) and "skipped_paths" in str(info.value)
+    manifest = splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [broken], 0)
+    assert "yes/yes3.png" not in manifest.files
+
+
+def test_hashes_of_takes_paths_under_the_root_relative_or_in_a_view(tmp_path):
+    root = tmp_path / "set"
+    write_images(root, np.random.default_rng(8))
+    manifest = splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [], seed=0)
+    view = tmp_path / "view" / "yes"
+    view.mkdir(parents=True)
+    (view / "yes2.png").symlink_to(root / "yes" / "yes2.png")
+    row = manifest.files.index("yes/yes2.png")
+    for path in (root / "yes" / "yes2.png", "yes/yes2.png", view / "yes2.png"):
+        np.testing.assert_array_equal(manifest.hashes_of(root, [path])[0], manifest.hashes[row])

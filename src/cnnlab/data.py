@@ -1,12 +1,24 @@
 """The course's two data sets, fetched once into ``data/`` from a local mirror or the network.
 
 Resolution order for each set: what is already in ``data/`` (verified earlier) -> the mirror
-folder named by ``CNNLAB_DATA_MIRROR`` (archive checked by SHA-256) -> the network (gdown for
-the brain-tumour zip on Google Drive, ``keras.datasets`` for CIFAR-10). Everything is written
+folder named by ``CNNLAB_DATA_MIRROR`` (archive checked by SHA-256) -> the network (the
+brain-tumour zip on Google Drive through gdown, else the pinned commit of the public GitHub
+repository the mirror copy came from; ``keras.datasets`` for CIFAR-10). Everything is written
 under a temporary name and renamed into place only after it has been verified, so a failed or
 interrupted fetch leaves ``data/`` as it was.
 
-Command line: ``python -m cnnlab.data fetch [all|brain_tumor|cifar10]``.
+One data set whatever the route: each registry entry holds a *content* fingerprint, checked on
+every route. Br35H's is the SHA-256 of its sorted ``class/name<TAB>sha256-of-the-file`` lines
+(independent of how an archive packs the files); CIFAR-10's is the SHA-256 of its four arrays
+in the canonical order (:func:`canonical_cifar10`), which both routes are put in.
+
+What lies in ``data/brain_tumor`` when a notebook loads it is what the notebook sees: the
+verification record keeps an inventory (path, size, mtime, SHA-256) and :func:`check_folder`
+compares a stat-only scan with it, decoding only new or changed files, so stray files and
+images damaged after installation are listed and left out.
+
+Command line: ``python -m cnnlab.data fetch [all|brain_tumor|cifar10]`` and
+``python -m cnnlab.data verify [all|brain_tumor|cifar10]``.
 """
 
 from __future__ import annotations
@@ -22,17 +34,24 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
+from cnnlab.atomic import atomic_path, remove, write_text_atomic
 from cnnlab.paths import data_dir
 
 MIRROR_ENV = "CNNLAB_DATA_MIRROR"
 MARKER = ".cnnlab-verified.json"
+MARKER_VERSION = 2
+VIEW_MARKER = ".cnnlab-view.json"
+# The suffixes image_dataset_from_directory accepts (Keras's allow-list); other files are strays.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+# What Pillow may call a file that TensorFlow's decode_image also reads (MPO is a JPEG variant).
+DECODABLE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "GIF", "BMP", "WEBP"})
 CIFAR10_CLASSES = (
     "airplane",
     "automobile",
@@ -45,7 +64,8 @@ CIFAR10_CLASSES = (
     "ship",
     "truck",
 )
-CIFAR10_SHUFFLE_SEED = 0
+CIFAR10_SHAPE = (32, 32, 3)
+Split = tuple[np.ndarray, np.ndarray]  # (images, labels)
 
 
 class DataError(RuntimeError):
@@ -58,10 +78,12 @@ class DataSet:
 
     name: str
     mirror_file: str
-    sha256: str
+    sha256: str  # of the mirror archive's bytes
+    fingerprint: str  # of the content, whatever the route (see the module docstring)
     classes: tuple[str, ...]
     per_class: dict[str, int]  # split folder ("" for none) -> files per class
     drive_id: str | None = None
+    github_archive: str | None = None  # a pinned-commit archive holding the class folders
     target: str = ""
 
 
@@ -69,15 +91,21 @@ BRAIN_TUMOR = DataSet(
     name="brain_tumor",
     mirror_file="br35h.zip",
     sha256="bca89a77c4c35c2f36e7535b4e22f08c0d59ee87745a8ffa92beffad2d6f016c",
+    fingerprint="3ebb1e4a1d65a40499ddd9cccc789cad02cea7455375c99dd6e69875c65fe79d",
     classes=("no", "yes"),
     per_class={"": 1500},
     drive_id="1SCpVEdJ6_YOAcy2iW05ENlMh-OCcFz3P",
+    github_archive=(
+        "https://github.com/ArpitAggarwal10/"
+        "Brain_Tumor_Detection_Using_MRI_Scans_Minor-Project/archive/66833b9.zip"
+    ),
     target="brain_tumor",
 )
 CIFAR10 = DataSet(
     name="cifar10",
     mirror_file="cifar10-png.zip",
     sha256="04aa27f00f0a48b05a917d0453f554eb0684f05b5eee1f4ac48c24894778ab32",
+    fingerprint="f79489b5f8745ec257b2264ee0538b7923734143019eb8de88519545b329a32b",
     classes=CIFAR10_CLASSES,
     per_class={"train": 5000, "test": 1000},
     target="cifar10.npz",
@@ -85,9 +113,15 @@ CIFAR10 = DataSet(
 REGISTRY = {spec.name: spec for spec in (BRAIN_TUMOR, CIFAR10)}
 
 
-def _progress(**kwargs) -> tqdm:
+def _progress(**kwargs: Any) -> tqdm:
     """A progress bar that stays silent when nobody is watching a terminal."""
     return tqdm(disable=None, leave=False, **kwargs)
+
+
+def _first_line(err: BaseException) -> str:
+    """``Type: first line of the message``, for errors that must fit on one line."""
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0] if text else 'no detail'}"
 
 
 def sha256_of(path: Path) -> str:
@@ -128,15 +162,14 @@ def verified_mirror_archive(spec: DataSet) -> Path | None:
     return path
 
 
-def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
+def _open_zip(
+    path: Path, what: str, refused: str = "the server refused the download"
+) -> zipfile.ZipFile:
     """Open ``path`` as a zip, turning every way it can be broken into one clear DataError."""
     with open(path, "rb") as handle:
         head = handle.read(512).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
-        raise DataError(
-            f"{what} is a web page, not a zip: Google Drive refused the download (quota exceeded "
-            f"or too many users). Try later, or put the zip in a folder named by {MIRROR_ENV}"
-        )
+        raise DataError(f"{what} is a web page, not a zip: {refused}")
     try:
         archive = zipfile.ZipFile(path)
         bad = archive.testzip()
@@ -146,24 +179,45 @@ def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
             "delete it and fetch again"
         ) from err
     if bad is not None:
+        archive.close()
         raise DataError(f"{what} is corrupt (bad CRC in {bad}); delete it and fetch again")
     return archive
 
 
-def _image_header_ok(path: Path) -> bool:
-    """Whether ``path`` starts like an image file Pillow can identify (reads the header only)."""
+# ---------------------------------------------------------------------------------------------
+# Br35H: content fingerprint, verification record, run-time check
+
+
+def content_fingerprint(digests: dict[str, str]) -> str:
+    """SHA-256 over the sorted lines ``class/name<TAB>sha256-of-the-file`` of a class-folder set."""
+    lines = sorted(f"{rel}\t{sha}\n" for rel, sha in digests.items())
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def image_problem(path: Path, payload: bytes | None = None) -> str | None:
+    """Why ``path`` cannot serve as a training image, or None if it fully decodes."""
     from PIL import Image, UnidentifiedImageError
 
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"not an image file ({path.suffix or 'no suffix'})"
+    payload = path.read_bytes() if payload is None else payload
+    if payload.startswith(b"version https://git-lfs"):
+        return "a Git LFS pointer, not the image"
     try:
-        with Image.open(path) as image:
-            image.size  # noqa: B018 - forces the header parse
-    except (UnidentifiedImageError, OSError):
-        return False
-    return True
+        with Image.open(io.BytesIO(payload)) as image:
+            kind = image.format
+            image.load()  # a full decode: the header alone does not reveal a truncated file
+    except UnidentifiedImageError:
+        return "not an image (unrecognised content)"
+    except Exception as err:  # Pillow raises many kinds for broken data; all mean "unusable"
+        return f"does not decode ({_first_line(err)})"
+    if kind not in DECODABLE_FORMATS:
+        return f"a {kind} image, which TensorFlow cannot decode"
+    return None
 
 
 def class_files(root: Path, classes: tuple[str, ...]) -> dict[str, list[Path]]:
-    """The image files of each class folder under ``root``, sorted; other folders are ignored."""
+    """The non-hidden files directly in each class folder under ``root``, sorted."""
     found = {}
     for name in classes:
         folder = root / name
@@ -178,58 +232,147 @@ def class_files(root: Path, classes: tuple[str, ...]) -> dict[str, list[Path]]:
     return found
 
 
-def verify_class_folders(root: Path, spec: DataSet) -> dict:
-    """Check class folders, counts and image headers; returns what the marker file records."""
+def verify_class_folders(
+    root: Path, spec: DataSet, strict: bool = True, what: str | None = None
+) -> dict:
+    """Hash, fully decode and inventory every class file; returns the verification record.
+
+    With ``strict`` the per-class counts must be the registry's (a fresh install); without, the
+    folder is recorded as it is (re-verifying a copy a record from an older cnnlab vouched for).
+    """
     files = class_files(root, spec.classes)
     counts = {name: len(paths) for name, paths in files.items()}
     expected = spec.per_class[""]
     wrong = {name: n for name, n in counts.items() if n != expected}
-    if wrong:
+    if strict and wrong:
         raise DataError(
-            f"{root} holds {wrong} files where {expected} per class were expected: the archive "
-            "is incomplete or not the right data set"
+            f"{what or root} holds {wrong} files where {expected} per class were expected: the "
+            "archive is incomplete or not the right data set"
         )
-    unreadable = [
-        str(path.relative_to(root))
-        for paths in files.values()
-        for path in _progress(iterable=paths, desc="checking images")
-        if not _image_header_ok(path)
+    inventory, digests, problems = {}, {}, {}
+    every = [path for paths in files.values() for path in paths]
+    for path in _progress(iterable=every, desc="checking images"):
+        rel = path.relative_to(root).as_posix()
+        payload = path.read_bytes()
+        status = path.stat()
+        digests[rel] = hashlib.sha256(payload).hexdigest()
+        problem = image_problem(path, payload)
+        if problem:
+            problems[rel] = problem
+        inventory[rel] = [status.st_size, status.st_mtime_ns, digests[rel], problem]
+    return {
+        "version": MARKER_VERSION,
+        "data_set": spec.name,
+        "fingerprint": content_fingerprint(digests),
+        "counts": counts,
+        "unreadable": sorted(problems),
+        "files": inventory,
+    }
+
+
+def _class_prefix(names: list[str], classes: tuple[str, ...], what: str) -> str:
+    """The folder in the archive that holds the class folders: the shallowest one with all."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        parts = name.split("/")
+        for depth, part in enumerate(parts[:-1]):
+            if part in classes:
+                found.setdefault("".join(p + "/" for p in parts[:depth]), set()).add(part)
+    usable = [
+        p
+        for p in found
+        if not any(x.startswith((".", "__MACOSX")) for x in p.split("/") if x)  # macOS litter
     ]
-    return {"counts": counts, "unreadable": unreadable}
+    complete = sorted(
+        (p for p in usable if found[p] == set(classes)), key=lambda p: (p.count("/"), p)
+    )
+    if complete:
+        return complete[0]
+    best = max(usable, key=lambda p: (len(found[p]), -p.count("/")), default="")
+    missing = next(c for c in classes if c not in found.get(best, set()))
+    raise DataError(
+        f"{what} has no '{missing}/' folder (expected class folders {', '.join(classes)}): "
+        "the archive is not the right data set"
+    )
 
 
-def _class_root(extracted: Path, classes: tuple[str, ...]) -> Path:
-    """The folder holding the class folders: the archive root or one folder below it."""
-    candidates = [extracted, *sorted(p for p in extracted.iterdir() if p.is_dir())]
-    for folder in candidates:
-        if all((folder / name).is_dir() for name in classes):
-            return folder
-    return extracted  # let verify_class_folders name the missing folder
-
-
-def install_class_archive(archive_path: Path, spec: DataSet, what: str) -> Path:
-    """Extract, verify and atomically move a class-folder archive to ``data/<target>``."""
-    target = data_dir() / spec.target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{spec.target}.partial-"))
+def _marker(root: Path) -> dict | None:
+    """The verification record of ``root``, or None if there is none or it is unreadable."""
     try:
-        with _open_zip(archive_path, what) as archive:
-            for member in _progress(iterable=archive.infolist(), desc=f"extracting {what}"):
-                archive.extract(member, staging)
-        root = _class_root(staging, spec.classes)
-        report = verify_class_folders(root, spec)
-        for unreadable in report["unreadable"]:
-            print(
-                f"warning: {target / unreadable} is not a readable image; it will be skipped",
-                file=sys.stderr,
-            )
-        (root / MARKER).write_text(json.dumps(report, indent=2, sort_keys=True))
-        root.chmod(0o755)  # mkdtemp made it private; the data set is not secret
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(root, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return json.loads((root / MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _fingerprint_mismatch(spec: DataSet, record: dict, what: str) -> str:
+    """One line saying how a verified copy's content differs from the registry's."""
+    problems = record["unreadable"]
+    detail = (
+        f"; {len(problems)} files do not decode, e.g. {problems[0]}: "
+        f"{record['files'][problems[0]][3]}"
+        if problems
+        else ""
+    )
+    return (
+        f"{what} holds other files than the registry's {spec.name} (content fingerprint "
+        f"{record['fingerprint'][:12]}…, expected {spec.fingerprint[:12]}…{detail})"
+    )
+
+
+def install_class_archive(
+    archive_path: Path,
+    spec: DataSet,
+    what: str,
+    on_mismatch: str = "error",
+    refused: str = "the server refused the download",
+    images_only: bool = False,
+    remedy: str = "fetch it from another source",
+) -> Path:
+    """Extract the class folders of an archive into the canonical layout, verify, move into place.
+
+    Only the files directly inside the class folders are taken (wherever the archive puts those
+    folders), so stray folders, macOS litter and hidden files stay behind. ``images_only`` also
+    leaves out files without an image suffix (for a repository archive, which is not a data
+    set's own packing). A content fingerprint that differs from the registry's is an error, or
+    with ``on_mismatch="warn"`` a one-line warning (the copy is installed and recorded as such).
+    """
+    target = data_dir() / spec.target
+    with _open_zip(archive_path, what, refused) as archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        prefix = _class_prefix(names, spec.classes, what)
+        members = []
+        for name in names:
+            rest = name[len(prefix) :].split("/") if name.startswith(prefix) else []
+            if len(rest) != 2 or rest[0] not in spec.classes or rest[1].startswith("."):
+                continue
+            if images_only and not rest[1].lower().endswith(IMAGE_SUFFIXES):
+                continue
+            members.append((name, rest[0], rest[1]))
+        with atomic_path(target, directory=True) as staging:
+            for name in spec.classes:
+                (staging / name).mkdir()
+            for member, label, base in _progress(iterable=members, desc=f"extracting {what}"):
+                with archive.open(member) as source, open(staging / label / base, "wb") as out:
+                    shutil.copyfileobj(source, out)
+            record = verify_class_folders(staging, spec, what=what)
+            record["source"] = what
+            if record["fingerprint"] != spec.fingerprint:
+                message = _fingerprint_mismatch(spec, record, what)
+                if on_mismatch == "error":
+                    raise DataError(f"{message}; it is not installed: {remedy}")
+                print(
+                    f"warning: {message}: installed, but results will not match the committed "
+                    f"ones (`python -m cnnlab.data verify` flags it; the {MIRROR_ENV} mirror "
+                    "and the GitHub copy hold the committed files)",
+                    file=sys.stderr,
+                )
+            for rel in record["unreadable"]:
+                print(
+                    f"warning: {target / rel} is not a readable image "
+                    f"({record['files'][rel][3]}); it will be skipped",
+                    file=sys.stderr,
+                )
+            (staging / MARKER).write_text(json.dumps(record, indent=1, sort_keys=True))
     return target
 
 
@@ -242,41 +385,309 @@ def download_from_drive(file_id: str, output: Path) -> None:
         raise OSError("gdown returned no file")
 
 
-def _no_source_error(spec: DataSet, err: Exception) -> DataError:
+def download_from_github(url: str, output: Path) -> None:
+    """Download a repository archive (or any public HTTPS file) with a progress bar."""
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "cnnlab"})
+    with (
+        urllib.request.urlopen(request, timeout=60) as response,
+        open(output, "wb") as handle,
+        _progress(
+            total=int(response.headers.get("Content-Length") or 0) or None,
+            unit="B",
+            unit_scale=True,
+            desc="downloading from GitHub",
+        ) as bar,
+    ):
+        for block in iter(lambda: response.read(1 << 20), b""):
+            handle.write(block)
+            bar.update(len(block))
+
+
+def _no_source_error(spec: DataSet, failures: list[str]) -> DataError:
     return DataError(
-        f"cannot fetch {spec.name}: the download failed ({type(err).__name__}: "
-        f"{str(err).splitlines()[0] if str(err) else 'no detail'}) and no mirror was found. "
-        f"Set {MIRROR_ENV} to a folder holding {spec.mirror_file}"
+        f"cannot fetch {spec.name}: no mirror was found and every download failed "
+        f"({'; '.join(failures)}). Set {MIRROR_ENV} to a folder holding {spec.mirror_file}, "
+        "or try again later"
     )
 
 
-def brain_tumor_dir(spec: DataSet = BRAIN_TUMOR, download: Callable | None = None) -> Path:
+@dataclass(frozen=True)
+class _Source:
+    """One network source of a class-folder set and how to treat what it serves."""
+
+    label: str
+    fetch: Callable[[Path], None]
+    on_mismatch: str
+    refused: str
+    images_only: bool = False
+    remedy: str = "fetch it from another source"
+
+
+def _download_class_set(spec: DataSet, download: Callable, github_download: Callable) -> Path:
+    """Google Drive first (the report's source), the pinned GitHub commit when Drive fails."""
+    sources = []
+    if spec.drive_id:
+        drive_id = spec.drive_id
+        # The report's own file: a content difference is announced, not refused (see README).
+        sources.append(
+            _Source(
+                label="Google Drive",
+                fetch=lambda out: download(drive_id, out),
+                on_mismatch="warn",
+                refused="Google Drive refused it (quota exceeded or too many users)",
+            )
+        )
+    if spec.github_archive:
+        github_archive = spec.github_archive
+        sources.append(
+            _Source(
+                label="GitHub",
+                fetch=lambda out: github_download(github_archive, out),
+                on_mismatch="error",
+                refused="GitHub refused it (rate limit or outage)",
+                images_only=True,  # a repository holds more than the data set
+                remedy="the pinned commit does not serve the expected files",
+            )
+        )
+    data_dir().mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    for source in sources:
+        if failures:
+            print(f"{spec.name}: {failures[-1]}; trying {source.label}", file=sys.stderr)
+        # A scratch folder, not atomic_path: the download is consumed here, never kept.
+        with tempfile.TemporaryDirectory(dir=data_dir(), prefix=f".{spec.name}-download-") as tmp:
+            archive = Path(tmp) / "archive.zip"
+            try:
+                source.fetch(archive)
+            except Exception as err:  # gdown, urllib and requests raise many kinds
+                failures.append(f"{source.label}: {_first_line(err)}")
+                continue
+            try:
+                return install_class_archive(
+                    archive,
+                    spec,
+                    f"the {source.label} download",
+                    on_mismatch=source.on_mismatch,
+                    refused=source.refused,
+                    images_only=source.images_only,
+                    remedy=source.remedy,
+                )
+            except DataError as err:
+                failures.append(f"{source.label}: {err}")
+    raise _no_source_error(spec, failures)
+
+
+def _reverify_in_place(root: Path, spec: DataSet) -> None:
+    """Give a copy verified by an older cnnlab (no inventory) a full record, as it is now."""
+    old = _marker(root) or {}
+    record = verify_class_folders(root, spec, strict=False)
+    record["source"] = f"re-verified in place (earlier record: {old.get('source', 'no source')})"
+    write_text_atomic(root / MARKER, json.dumps(record, indent=1, sort_keys=True))
+    verdict = (
+        "matches the registry"
+        if record["fingerprint"] == spec.fingerprint
+        else _fingerprint_mismatch(spec, record, "it")
+    )
+    print(
+        f"{spec.name}: {root} had a verification record without an inventory; re-verified "
+        f"its files: {verdict}",
+        file=sys.stderr,
+    )
+
+
+def brain_tumor_dir(
+    spec: DataSet = BRAIN_TUMOR,
+    download: Callable | None = None,
+    github_download: Callable | None = None,
+) -> Path:
     """The Br35H folder with ``no/`` and ``yes/`` class folders, fetched only when needed."""
     download = download or download_from_drive
+    github_download = github_download or download_from_github
     target = data_dir() / spec.target
     if (target / MARKER).is_file():
+        if (_marker(target) or {}).get("version") != MARKER_VERSION:
+            _reverify_in_place(target, spec)
         return target
     archive = verified_mirror_archive(spec)
     if archive is not None:
-        return install_class_archive(archive, spec, str(archive))
-    data_dir().mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=data_dir(), prefix=f".{spec.name}.", suffix=".zip")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        try:
-            download(spec.drive_id, tmp)
-        except Exception as err:  # gdown and requests raise many kinds; all mean "no download"
-            raise _no_source_error(spec, err) from err
-        return install_class_archive(tmp, spec, "the Google Drive download")
-    finally:
-        tmp.unlink(missing_ok=True)
+        return install_class_archive(
+            archive, spec, str(archive), remedy=f"replace it with a good copy of {spec.mirror_file}"
+        )
+    return _download_class_set(spec, download, github_download)
 
 
-def unreadable_images(root: Path) -> list[Path]:
-    """Files the verification found unreadable as images (to be left out of pipelines)."""
-    report = json.loads((root / MARKER).read_text())
-    return [root / rel for rel in report["unreadable"]]
+@dataclass
+class FolderCheck:
+    """What a class folder holds now, compared with what was verified when it was installed."""
+
+    root: Path
+    classes: tuple[str, ...]
+    files: dict[str, list[Path]]  # usable images per class, sorted as class_files sorts them
+    skipped: dict[str, str] = field(default_factory=dict)  # relative path -> why it is left out
+    missing: list[str] = field(default_factory=list)  # verified files no longer there
+    new: list[str] = field(default_factory=list)  # files the verification did not see
+    changed: list[str] = field(default_factory=list)  # files whose content differs
+    verified: bool = True  # False: no verification record, every file was decoded
+    matches_registry: bool = True  # the verified copy had the registry's content fingerprint
+
+    def counts(self) -> dict[str, int]:
+        """Usable images per class."""
+        return {name: len(paths) for name, paths in self.files.items()}
+
+    def skipped_paths(self) -> list[Path]:
+        """The files (and folders) left out, as paths under the root."""
+        return [self.root / rel for rel in sorted(self.skipped)]
+
+    def changed_since_verification(self) -> bool:
+        """Whether files were added, changed or deleted since the folder was verified."""
+        return bool(self.new or self.changed or self.missing)
+
+    def details(self) -> list[str]:
+        """One line per file that is left out, missing, new or changed, and what to do."""
+        since = {rel: " (new since verification)" for rel in self.new} if self.verified else {}
+        since.update({rel: " (changed since verification)" for rel in self.changed})
+        lines = [
+            f"skipped {rel}: {why}{since.get(rel, '')}" for rel, why in sorted(self.skipped.items())
+        ]
+        lines += [f"missing {rel}: deleted since verification" for rel in self.missing]
+        if self.verified:
+            used = [rel for rel in self.new + self.changed if rel not in self.skipped]
+            lines += [f"used {rel}: decodes{since[rel]}" for rel in sorted(used)]
+        if not self.matches_registry:
+            lines.append(
+                "note: the verified copy's content differs from the registry's: results will not "
+                "match the committed ones"
+            )
+        if lines and (self.missing or self.changed or self.new or self.skipped):
+            lines.append(
+                f"to restore the verified copy: delete the {self.root.name}/ folder and fetch "
+                "again (`make data`)"
+            )
+        return lines
+
+    def summary(self) -> str:
+        """Counts and left-out files on the first line, then :meth:`details`."""
+        head = f"{self.counts()} unreadable: {sorted(self.skipped)}"
+        return "\n".join([head, *self.details()])
+
+    def readable_folder(self) -> Path:
+        """A folder for ``image_dataset_from_directory``: the root, or a view without the skipped.
+
+        The view (``<root>_readable/``, beside the root) holds one relative symlink per usable
+        image, so the report's loader sees exactly the files the split sees; it is rebuilt only
+        when the set of usable files changes, and removed when nothing is left out.
+        """
+        view = self.root.parent / f"{self.root.name}_readable"
+        if not self.skipped:
+            remove(view)  # nothing is left out: the root itself is the exact, undamaged route
+            return self.root
+        listing = [f"{name}/{p.name}" for name, paths in self.files.items() for p in paths]
+        key = hashlib.sha256("\n".join(listing).encode()).hexdigest()
+        stamp = view / VIEW_MARKER
+        if stamp.is_file() and json.loads(stamp.read_text()).get("key") == key:
+            return view
+        with atomic_path(view, directory=True) as staging:
+            for name, paths in self.files.items():
+                (staging / name).mkdir()
+                for path in paths:
+                    # Relative to where the link will live, so the data folder can move.
+                    link = os.path.relpath(path, view / name)
+                    try:
+                        os.symlink(link, staging / name / path.name)
+                    except OSError:  # no symlinks here (some Windows set-ups): copy instead
+                        shutil.copy2(path, staging / name / path.name)
+            stamp_text = json.dumps(
+                {"key": key, "root": self.root.name, "skipped": sorted(self.skipped)}
+            )
+            (staging / VIEW_MARKER).write_text(stamp_text)
+        return view
+
+
+def check_folder(root: Path, spec: DataSet = BRAIN_TUMOR) -> FolderCheck:
+    """Compare a stat-only scan of ``root``'s class folders with its verification record.
+
+    Files whose size and mtime match the record keep its verdict; a file with a new mtime but
+    the recorded size is hashed (a copy that lost its timestamps is not "changed"); new and
+    changed files are fully decoded. Stray files, hidden files, sub-folders and files that do
+    not decode are skipped; verified files that are gone are listed as missing.
+    """
+    record = _marker(root) or {}
+    inventory = record.get("files", {})
+    check = FolderCheck(
+        root=root,
+        classes=spec.classes,
+        files={},
+        verified=bool(inventory),
+        matches_registry=record.get("fingerprint", spec.fingerprint) == spec.fingerprint,
+    )
+    seen = set()
+    for name in spec.classes:
+        folder = root / name
+        if not folder.is_dir():
+            raise DataError(
+                f"{folder} is missing: the data set is damaged; delete {root} and fetch again"
+            )
+        usable = []
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            rel, path = f"{name}/{entry.name}", folder / entry.name
+            if entry.is_dir():
+                check.skipped[rel + "/"] = "a folder inside a class folder"
+                continue
+            if entry.name.startswith("."):
+                check.skipped[rel] = "a hidden file"
+                continue
+            try:
+                status = entry.stat()
+            except OSError as err:  # e.g. a dangling symlink
+                check.skipped[rel] = f"cannot be read ({_first_line(err)})"
+                continue
+            seen.add(rel)
+            known = inventory.get(rel)
+            if known and known[:2] == [status.st_size, status.st_mtime_ns]:
+                problem = known[3]
+            elif known and known[0] == status.st_size and sha256_file(path) == known[2]:
+                problem = known[3]  # same bytes, new timestamp: e.g. copied without -p
+            else:
+                if known:
+                    check.changed.append(rel)
+                elif inventory:  # without a record every file is unverified, none is "new"
+                    check.new.append(rel)
+                problem = image_problem(path)
+            if problem:
+                check.skipped[rel] = problem
+            else:
+                usable.append(path)
+        check.files[name] = usable
+    check.missing = sorted(set(inventory) - seen)
+    return check
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a small file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def unreadable_images(root: Path, spec: DataSet = BRAIN_TUMOR) -> list[Path]:
+    """Files left out of pipelines now: strays and images that do not decode (see check_folder)."""
+    return check_folder(root, spec).skipped_paths()
+
+
+def folder_content_fingerprint(root: Path, spec: DataSet = BRAIN_TUMOR) -> str:
+    """The content fingerprint of the class files as they are now (reads every file)."""
+    files = [p for paths in class_files(root, spec.classes).values() for p in paths]
+    digests = {
+        p.relative_to(root).as_posix(): sha256_file(p)
+        for p in _progress(iterable=files, desc=f"hashing {root.name}")
+    }
+    return content_fingerprint(digests)
+
+
+# ---------------------------------------------------------------------------------------------
+# CIFAR-10: canonical order and fingerprint
 
 
 def _decode_png(data: bytes) -> np.ndarray:
@@ -286,8 +697,52 @@ def _decode_png(data: bytes) -> np.ndarray:
         return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
-def read_cifar10_archive(path: Path, spec: DataSet = CIFAR10):
-    """CIFAR-10 arrays from the PNG archive: sorted by path, then shuffled with a fixed seed."""
+def canonical_order(images: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Row order by the SHA-256 of each image's pixel bytes, then by label: source-independent.
+
+    CIFAR-10 has no exact duplicates, so the digest alone decides; the label makes the order
+    total anyway (identical rows with identical labels are interchangeable).
+    """
+    keys = [
+        (hashlib.sha256(image.tobytes()).digest(), int(label))
+        for image, label in zip(images, labels, strict=True)
+    ]
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+def canonical_cifar10(train: Split, test: Split, what: str = "the arrays") -> tuple[Split, Split]:
+    """Both splits as contiguous uint8 arrays (labels flat) in :func:`canonical_order`."""
+    result = []
+    for split, (images, labels) in (("train", train), ("test", test)):
+        images = np.ascontiguousarray(images, dtype=np.uint8)
+        labels = np.asarray(labels).reshape(-1).astype(np.uint8)
+        if images.shape[1:] != CIFAR10_SHAPE or len(images) != len(labels):
+            raise DataError(
+                f"{what}: the {split} split has images {images.shape} and labels "
+                f"{labels.shape}, not CIFAR-10's (n, 32, 32, 3) and (n,)"
+            )
+        order = canonical_order(images, labels)
+        result.append((images[order], labels[order]))
+    return result[0], result[1]
+
+
+def cifar10_fingerprint(train: Split, test: Split) -> str:
+    """SHA-256 over x_train, y_train, x_test, y_test (name, dtype, shape, then the bytes)."""
+    digest = hashlib.sha256()
+    for name, array in (
+        ("x_train", train[0]),
+        ("y_train", train[1]),
+        ("x_test", test[0]),
+        ("y_test", test[1]),
+    ):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{name} {array.dtype.str} {array.shape}\n".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def read_cifar10_archive(path: Path, spec: DataSet = CIFAR10) -> tuple[Split, Split]:
+    """CIFAR-10 arrays from the PNG archive, in the canonical order."""
     result = []
     with _open_zip(path, str(path)) as archive:
         names = sorted(n for n in archive.namelist() if n.lower().endswith(".png"))
@@ -304,76 +759,159 @@ def read_cifar10_archive(path: Path, spec: DataSet = CIFAR10):
                     f"{path} has {found} images in {split}/ where {per_class} per class were "
                     "expected: the archive is incomplete or not CIFAR-10"
                 )
-            order = np.random.default_rng(CIFAR10_SHUFFLE_SEED).permutation(len(members))
-            images = np.empty((len(members), 32, 32, 3), dtype=np.uint8)
+            images = np.empty((len(members), *CIFAR10_SHAPE), dtype=np.uint8)
             labels = np.empty(len(members), dtype=np.uint8)
-            for slot, index in enumerate(_progress(iterable=order, desc=f"decoding {split}")):
-                name, label = members[index]
+            for slot, (name, label) in enumerate(
+                _progress(iterable=members, desc=f"decoding {split}")
+            ):
                 try:
                     images[slot] = _decode_png(archive.read(name))
                 except (OSError, ValueError) as err:
                     raise DataError(f"{path}: {name} is not a 32x32 image ({err})") from err
                 labels[slot] = label
             result.append((images, labels))
-    return tuple(result)
+    return canonical_cifar10(result[0], result[1], what=str(path))
 
 
-def cifar10_from_keras():
-    """CIFAR-10 through ``keras.datasets`` (needs the network on first use)."""
+def cifar10_from_keras() -> tuple[Split, Split]:
+    """CIFAR-10 through ``keras.datasets`` (needs the network on first use), official order."""
     import keras
 
     (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
     return (x_train, y_train.ravel()), (x_test, y_test.ravel())
 
 
-def cifar10(spec: DataSet = CIFAR10, download: Callable | None = None):
-    """CIFAR-10 as uint8 ``(x_train, y_train), (x_test, y_test)``, cached in ``data/``."""
+def _check_cifar10(train: Split, test: Split, spec: DataSet, what: str, remedy: str) -> None:
+    """Raise a one-line DataError unless the canonical arrays have the registry's fingerprint."""
+    actual = cifar10_fingerprint(train, test)
+    if actual != spec.fingerprint:
+        raise DataError(
+            f"{what} holds other arrays than the registry's {spec.name} (fingerprint "
+            f"{actual[:12]}…, expected {spec.fingerprint[:12]}…): {remedy}"
+        )
+
+
+def _load_cifar10_cache(cache: Path) -> tuple[Split, Split]:
+    """The arrays stored in the cache file; a file that is not a readable cache is one error."""
+    try:
+        with np.load(cache) as stored:
+            return (stored["x_train"], stored["y_train"]), (stored["x_test"], stored["y_test"])
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        raise DataError(
+            f"{cache} is not a readable CIFAR-10 cache ({_first_line(err)}); delete it and "
+            "fetch again"
+        ) from err
+
+
+def cifar10(spec: DataSet = CIFAR10, download: Callable | None = None) -> tuple[Split, Split]:
+    """CIFAR-10 as uint8 ``(x_train, y_train), (x_test, y_test)`` in the canonical order, cached."""
     download = download or cifar10_from_keras
     cache = data_dir() / spec.target
     if cache.is_file():
-        with np.load(cache) as stored:
-            return (stored["x_train"], stored["y_train"]), (stored["x_test"], stored["y_test"])
+        train, test = _load_cifar10_cache(cache)
+        _check_cifar10(
+            train,
+            test,
+            spec,
+            str(cache),
+            "it is stale (written in another order by an older cnnlab) or damaged; delete it "
+            "and fetch again",
+        )
+        return train, test
     archive = verified_mirror_archive(spec)
     if archive is not None:
-        (train, test) = read_cifar10_archive(archive, spec)
+        train, test = read_cifar10_archive(archive, spec)
+        what, remedy = str(archive), f"replace it with a good copy of {spec.mirror_file}"
     else:
         try:
             train, test = download()
         except Exception as err:  # Keras raises several kinds for a failed download
-            raise _no_source_error(spec, err) from err
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.stem}.", suffix=".npz")
-    os.close(fd)
-    try:
-        np.savez_compressed(
-            tmp_name, x_train=train[0], y_train=train[1], x_test=test[0], y_test=test[1]
-        )
-        os.chmod(tmp_name, 0o644)  # mkstemp made it private; the cache is not secret
-        os.replace(tmp_name, cache)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+            raise _no_source_error(spec, [f"keras.datasets: {_first_line(err)}"]) from err
+        what = "the keras.datasets download"
+        train, test = canonical_cifar10(train, test, what)
+        remedy = f"delete ~/.keras/datasets/cifar-10-batches-py* and try again, or set {MIRROR_ENV}"
+    _check_cifar10(train, test, spec, what, remedy)
+    with atomic_path(cache, suffix=".npz") as tmp:
+        np.savez_compressed(tmp, x_train=train[0], y_train=train[1], x_test=test[0], y_test=test[1])
     return train, test
 
 
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _names(name: str) -> list[str]:
+    return list(REGISTRY) if name == "all" else [name]
+
+
 def fetch(name: str) -> None:
-    """Fetch a data set by registry name (or ``all``), printing where it is and the time taken."""
-    for key in REGISTRY if name == "all" else [name]:
-        start = time.perf_counter()
+    """Fetch a data set by registry name (or ``all``), printing where it is and the time taken.
+
+    An installed Br35H folder is re-checked against its verification record (stat-only, plus a
+    decode of new or changed files) and anything that changed is listed.
+    """
+    for key in _names(name):
+        start, spec = time.perf_counter(), REGISTRY[key]
         if key == "brain_tumor":
-            where = brain_tumor_dir()
+            where = brain_tumor_dir(spec)
+            check = check_folder(where, spec)
+            lines = check.details()
+            if check.changed_since_verification():
+                print(
+                    f"{key}: {where} changed since it was verified ({len(check.new)} new, "
+                    f"{len(check.changed)} changed, {len(check.missing)} missing files); "
+                    "re-checked the new and changed files:"
+                )
+            elif lines:
+                print(f"{key}: {where}:")
+            for line in lines:
+                print(f"  {line}")
+            print(f"{key}: {check.counts()} usable images")
         else:
-            cifar10()
-            where = data_dir() / CIFAR10.target
+            cifar10(spec)
+            where = data_dir() / spec.target
         print(f"{key}: {where} ({time.perf_counter() - start:.1f} s)")
 
 
+def verify(name: str = "all") -> bool:
+    """Print each installed data set's fingerprint, expected and actual; True if all match."""
+    ok = True
+    for key in _names(name):
+        spec = REGISTRY[key]
+        where = data_dir() / spec.target
+        lines: list[str] = []
+        actual = None
+        try:
+            if key == "brain_tumor" and (where / MARKER).is_file():
+                actual = folder_content_fingerprint(where, spec)
+                lines = check_folder(where, spec).details()
+            elif key == "cifar10" and where.is_file():
+                actual = cifar10_fingerprint(*_load_cifar10_cache(where))
+        except DataError as err:
+            verdict = f"cannot be checked: {err}"
+        else:
+            if actual is None:
+                verdict = "not installed (run `make data`)"
+            else:
+                verdict = "matches" if actual == spec.fingerprint else "DOES NOT MATCH"
+        ok = ok and actual == spec.fingerprint
+        print(f"{key}: {verdict} ({where})")
+        print(f"  expected {spec.fingerprint}")
+        print(f"  actual   {actual or '-'}")
+        for line in lines:
+            print(f"  {line}")
+    return ok
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``fetch NAME``."""
+    """Command-line entry point: ``fetch NAME`` or ``verify NAME``."""
     parser = argparse.ArgumentParser(prog="python -m cnnlab.data")
-    parser.add_argument("command", choices=["fetch"])
+    parser.add_argument("command", choices=["fetch", "verify"])
     parser.add_argument("name", choices=["all", *REGISTRY], nargs="?", default="all")
     args = parser.parse_args(argv)
     try:
+        if args.command == "verify":
+            return 0 if verify(args.name) else 1
         fetch(args.name)
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)

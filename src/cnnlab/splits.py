@@ -1,14 +1,8 @@
 """A near-duplicate-aware train/validation/test split for a class-folder image set.
 
-Near-identical images (re-saved, re-scaled, re-contrasted copies of one slice) are found with a
-perceptual hash (pHash, 256 bits: the signs of the 16x16 lowest-frequency DCT coefficients of a
-64x64 grayscale thumbnail, relative to their median). Two images whose hashes differ in at most
-``threshold`` bits are near-copies; near-copies are joined transitively into groups, and whole
-groups are assigned to one split, stratified by class, so no group spans two splits.
-
-Why pHash-256: MRI slices share a dark background and a round outline, so the 64-bit dHash and
-pHash call thousands of unrelated pairs identical; 256 bits separate them, and pairs within 10
-bits are, on inspection, the same slice.
+Near-copies are found by :mod:`cnnlab.duplicates`; whole groups of near-copies are assigned to
+one split, stratified by class, so no group spans two splits. The split is stored in a manifest
+keyed by the folder's contents and reused while they do not change.
 """
 
 from __future__ import annotations
@@ -21,37 +15,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from cnnlab.duplicates import HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
 from cnnlab.reports import write_json_atomic
 
-HASH_SIZE = 16  # 16 x 16 = 256 bits
-HASH_THRESHOLD = 10
 SPLIT_FRACTIONS = {"train": 0.70, "validation": 0.15, "test": 0.15}
 MANIFEST_VERSION = 1
-
-
-def perceptual_hash(path: Path) -> np.ndarray:
-    """The 256-bit pHash of an image file, as a boolean vector."""
-    import imagehash
-    from PIL import Image
-
-    with Image.open(path) as image:
-        image.draft("L", (128, 128))  # JPEG: decode at reduced size, much faster
-        return imagehash.phash(image, hash_size=HASH_SIZE).hash.ravel()
-
-
-def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamming distances between every row of boolean matrix ``a`` and every row of ``b``."""
-    a, b = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
-    return np.rint(a @ (1 - b).T + (1 - a) @ b.T).astype(np.int32)
-
-
-def near_duplicate_groups(hashes: np.ndarray, threshold: int = HASH_THRESHOLD) -> np.ndarray:
-    """A group id per image: connected components of the 'within threshold bits' graph."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    close = csr_matrix(hamming_matrix(hashes, hashes) <= threshold)
-    return connected_components(close, directed=False)[1]
 
 
 def group_split(
@@ -111,11 +79,13 @@ class SplitManifest:
         return np.flatnonzero(self.split == split)
 
     def hashes_of(self, root: Path, paths: list[str | Path]) -> np.ndarray:
-        """The stored hashes of the given image paths (absolute, or relative to ``root``)."""
+        """The stored hashes of the given image paths (under ``root``, relative, or in a view).
+
+        A path is matched by its last two parts, ``class/name``: the manifest's own form, and
+        the same for a file under ``root`` and for its link in a readable-files view.
+        """
         row = {f: i for i, f in enumerate(self.files)}
-        return self.hashes[
-            [row[Path(p).resolve().relative_to(root.resolve()).as_posix()] for p in paths]
-        ]
+        return self.hashes[[row["/".join(Path(p).parts[-2:])] for p in paths]]
 
 
 def build_split(
@@ -126,26 +96,54 @@ def build_split(
     threshold: int = HASH_THRESHOLD,
 ) -> SplitManifest:
     """Hash every readable image under the class folders, group near-copies and split."""
-    from cnnlab.data import class_files
-
-    skip = {p.resolve() for p in unreadable}
-    files, labels = [], []
-    for label, paths in enumerate(class_files(root, classes).values()):
-        for path in paths:
-            if path.resolve() not in skip:
-                files.append(path)
-                labels.append(label)
-    hashes = np.array([perceptual_hash(p) for p in tqdm(files, desc="hashing", disable=None)])
+    files: list[Path] = []
+    label_list: list[int] = []
+    for label, paths in enumerate(_kept_files(root, classes, unreadable).values()):
+        files += paths
+        label_list += [label] * len(paths)
+    hashes = np.array([_hash_or_explain(p) for p in tqdm(files, desc="hashing", disable=None)])
     groups = near_duplicate_groups(hashes, threshold)
-    labels = np.array(labels)
+    labels = np.array(label_list)
     return SplitManifest(
         files=[p.relative_to(root).as_posix() for p in files],
         labels=labels,
         groups=groups,
         hashes=hashes,
         split=group_split(labels, groups, seed),
-        unreadable=sorted(p.relative_to(root).as_posix() for p in unreadable),
+        unreadable=_relative(root, unreadable),
     )
+
+
+def _kept_files(
+    root: Path, classes: tuple[str, ...], unreadable: list[Path]
+) -> dict[str, list[Path]]:
+    """Each class's files under ``root`` without the ones listed as unreadable."""
+    from cnnlab.data import class_files
+
+    skip = {Path(p).resolve() for p in unreadable}
+    return {
+        name: [p for p in paths if p.resolve() not in skip]
+        for name, paths in class_files(root, classes).items()
+    }
+
+
+def _relative(root: Path, paths: list[Path]) -> list[str]:
+    """``paths`` relative to ``root``, POSIX-style, sorted."""
+    return sorted(Path(p).relative_to(root).as_posix() for p in paths)
+
+
+def _hash_or_explain(path: Path) -> np.ndarray:
+    """The pHash of ``path``; a file that does not decode is one clear DataError, not a trace."""
+    from cnnlab.data import DataError
+
+    try:
+        return perceptual_hash(path)
+    except Exception as err:  # Pillow raises many kinds for a broken or non-image file
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else "no detail"
+        raise DataError(
+            f"{path} does not decode as an image ({type(err).__name__}: {detail}); leave it "
+            "out: pass data.check_folder(root).skipped_paths() as `unreadable`"
+        ) from err
 
 
 def load_or_build_split(
@@ -156,13 +154,16 @@ def load_or_build_split(
     seed: int,
     threshold: int = HASH_THRESHOLD,
 ) -> SplitManifest:
-    """The stored manifest if it matches the folder, seed and threshold; else a new one."""
-    from cnnlab.data import class_files
+    """The stored manifest if it matches the folder, seed and threshold; else a new one.
 
-    all_files = [p for paths in class_files(root, classes).values() for p in paths]
+    Files listed in ``unreadable`` (e.g. ``data.check_folder(root).skipped_paths()``) are left
+    out of the split and of the folder fingerprint, so with nothing left out the fingerprint is
+    that of every file, and a stray that no split would use does not force a rebuild.
+    """
+    kept = [p for paths in _kept_files(root, classes, unreadable).values() for p in paths]
     key = {
         "version": MANIFEST_VERSION,
-        "fingerprint": folder_fingerprint(all_files, root),
+        "fingerprint": folder_fingerprint(kept, root),
         "seed": seed,
         "threshold": threshold,
     }
@@ -176,7 +177,7 @@ def load_or_build_split(
                 groups=np.array([r["group"] for r in rows]),
                 hashes=np.array([_unhex(r["phash"]) for r in rows]),
                 split=np.array([r["split"] for r in rows], dtype=object),
-                unreadable=stored["unreadable"],
+                unreadable=_relative(root, unreadable),  # what is left out now, not then
             )
     manifest = build_split(root, classes, unreadable, seed, threshold)
     rows = [
@@ -202,13 +203,6 @@ def _unhex(text: str) -> np.ndarray:
     return np.unpackbits(np.frombuffer(bytes.fromhex(text), dtype=np.uint8)).astype(bool)
 
 
-def near_copy_counts(
-    query: np.ndarray, reference: np.ndarray, threshold: int = HASH_THRESHOLD
-) -> np.ndarray:
-    """For each query hash, how many reference hashes are within ``threshold`` bits of it."""
-    return (hamming_matrix(query, reference) <= threshold).sum(axis=1)
-
-
 def stratified_holdout(labels: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices (kept, held out) with ``size`` held out, the same share of every class."""
     labels = np.asarray(labels).ravel()
@@ -225,27 +219,3 @@ def stratified_holdout(labels: np.ndarray, size: int, seed: int) -> tuple[np.nda
     held = np.sort(held)
     kept = np.setdiff1d(np.arange(len(labels)), held)
     return kept, held
-
-
-def image_digests(dataset) -> list[str]:
-    """A content digest of every image one pass over ``dataset`` yields, in order."""
-    return [
-        hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest()
-        for images, _ in dataset
-        for image in np.asarray(images)
-    ]
-
-
-def duplicate_summary(labels: np.ndarray, groups: np.ndarray) -> dict[str, int]:
-    """How many near-duplicate groups there are, how many images they hold, and extra copies."""
-    sizes = np.bincount(groups)
-    multi = np.flatnonzero(sizes > 1)
-    mixed = sum(len(np.unique(labels[groups == g])) > 1 for g in multi)
-    return {
-        "images": len(labels),
-        "groups with near-copies": len(multi),
-        "images in those groups": int(sizes[multi].sum()),
-        "extra copies": int(sizes[multi].sum() - len(multi)),
-        "largest group": int(sizes.max()),
-        "groups mixing classes": int(mixed),
-    }

@@ -1,0 +1,86 @@
+"""Near-duplicate images: perceptual hashes, Hamming distances, groups of near-copies.
+
+Near-identical images (re-saved, re-scaled, re-contrasted copies of one slice) are found with a
+perceptual hash (pHash, 256 bits: the signs of the 16x16 lowest-frequency DCT coefficients of a
+64x64 grayscale thumbnail, relative to their median). Two images whose hashes differ in at most
+``threshold`` bits are near-copies; near-copies are joined transitively into groups.
+
+Why pHash-256: MRI slices share a dark background and a round outline, so the 64-bit dHash and
+pHash call thousands of unrelated pairs identical; 256 bits separate them, and pairs within 10
+bits are, on inspection, the same slice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HASH_SIZE = 16  # 16 x 16 = 256 bits
+HASH_THRESHOLD = 10
+
+
+def perceptual_hash(path: Path) -> np.ndarray:
+    """The 256-bit pHash of an image file, as a boolean vector."""
+    import imagehash
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.draft("L", (128, 128))  # JPEG: decode at reduced size, much faster
+        return imagehash.phash(image, hash_size=HASH_SIZE).hash.ravel()
+
+
+def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamming distances between every row of boolean matrix ``a`` and every row of ``b``."""
+    a, b = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
+    return np.rint(a @ (1 - b).T + (1 - a) @ b.T).astype(np.int32)
+
+
+def near_duplicate_groups(hashes: np.ndarray, threshold: int = HASH_THRESHOLD) -> np.ndarray:
+    """A group id per image: connected components of the 'within threshold bits' graph."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    close = csr_matrix(hamming_matrix(hashes, hashes) <= threshold)
+    return connected_components(close, directed=False)[1]
+
+
+def near_copy_counts(
+    query: np.ndarray, reference: np.ndarray, threshold: int = HASH_THRESHOLD
+) -> np.ndarray:
+    """For each query hash, how many reference hashes are within ``threshold`` bits of it."""
+    return (hamming_matrix(query, reference) <= threshold).sum(axis=1)
+
+
+def image_digests(dataset: Iterable[tuple[Any, Any]]) -> list[str]:
+    """A content digest of every image one pass over ``dataset`` yields, in order."""
+    return [
+        hashlib.sha1(np.ascontiguousarray(image).tobytes()).hexdigest()
+        for images, _ in dataset
+        for image in np.asarray(images)
+    ]
+
+
+def duplicate_summary(labels: np.ndarray, groups: np.ndarray) -> dict[str, int]:
+    """How many near-duplicate groups there are, how many images they hold, and extra copies."""
+    sizes = np.bincount(groups)
+    multi = np.flatnonzero(sizes > 1)
+    mixed = sum(len(np.unique(labels[groups == g])) > 1 for g in multi)
+    return {
+        "images": len(labels),
+        "groups with near-copies": len(multi),
+        "images in those groups": int(sizes[multi].sum()),
+        "extra copies": int(sizes[multi].sum() - len(multi)),
+        "largest group": int(sizes.max()),
+        "groups mixing classes": int(mixed),
+    }
+
+
+def with_near_copy(
+    query: np.ndarray, reference: np.ndarray, threshold: int = HASH_THRESHOLD
+) -> int:
+    """How many query hashes have at least one near-copy among the reference hashes."""
+    return int((near_copy_counts(query, reference, threshold) > 0).sum())
