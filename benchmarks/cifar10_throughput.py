@@ -10,32 +10,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
 from cnnlab import models  # noqa: E402
+from cnnlab.hardware import fastest_precision  # noqa: E402
 from cnnlab.repro import set_seed  # noqa: E402
+from cnnlab.training import images_per_second  # noqa: E402
 
 POLICIES = ("float32", "mixed_bfloat16")
 BATCH_SIZES = (32, 128)
-
-
-def images_per_second(policy: str, batch_size: int, steps: int) -> float:
-    """Train steps on fixed random images under ``policy``; returns images per second."""
-    keras.mixed_precision.set_global_policy(policy)
-    model = models.inception_cifar10()
-    model.compile(optimizer=keras.optimizers.Adam(), loss="categorical_crossentropy")
-    rng = np.random.default_rng(0)
-    x = rng.random((batch_size * steps, 32, 32, 3), dtype=np.float32)
-    y = keras.utils.to_categorical(rng.integers(0, 10, len(x)), 10)
-    model.fit(x[: batch_size * 3], y[: batch_size * 3], batch_size=batch_size, verbose=0)  # warm-up
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
-    return len(x) / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -45,11 +29,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per setting")
     args = parser.parse_args()
     set_seed()
-    configs = list(itertools.product(POLICIES, BATCH_SIZES))
+    choice = fastest_precision()
+    print(choice)
+    policies = POLICIES if choice.policy == "mixed_bfloat16" else ("float32",)
+    if len(policies) == 1:
+        print("mixed_bfloat16 skipped: without hardware support it is emulated or fails")
+    configs = list(itertools.product(policies, BATCH_SIZES))
     best = dict.fromkeys(configs, 0.0)
     for round_ in range(1, args.rounds + 1):
         for policy, batch in configs:
-            rate = images_per_second(policy, batch, args.steps)
+            rate = images_per_second(models.inception_cifar10, policy, batch, args.steps)
             best[policy, batch] = max(best[policy, batch], rate)
             print(
                 f"round {round_}: {policy:15s} batch {batch:4d}: {rate:7.0f} images/s", flush=True

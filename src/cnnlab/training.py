@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
 
 from cnnlab.profiles import Profile
 
+if TYPE_CHECKING:
+    import tensorflow as tf
 
-def fit(model, train, validation, full_epochs: int, profile: Profile, **kwargs):
+
+def fit(
+    model: keras.Model,
+    train: tf.data.Dataset,
+    validation: tf.data.Dataset | None,
+    full_epochs: int,
+    profile: Profile,
+    **kwargs: Any,
+) -> keras.callbacks.History:
     """``model.fit`` on the profile's budget, one log line per epoch; returns the History.
 
     The pipelines shuffle (with a seed) themselves, so Keras is told not to.
@@ -33,7 +46,9 @@ def early_stopping(patience: int = 3) -> keras.callbacks.EarlyStopping:
     )
 
 
-def labels_and_scores(model, dataset) -> tuple[np.ndarray, np.ndarray]:
+def labels_and_scores(
+    model: keras.Model, dataset: tf.data.Dataset
+) -> tuple[np.ndarray, np.ndarray]:
     """True labels and the model's outputs over a (finite, unshuffled) dataset."""
     labels, scores = [], []
     for x, y in dataset:
@@ -53,7 +68,7 @@ def warmup_cosine_adamw(
 
 
 @contextlib.contextmanager
-def precision_policy(name: str):
+def precision_policy(name: str) -> Iterator[None]:
     """Build models under a Keras dtype policy (e.g. ``mixed_bfloat16``), then restore it."""
     previous = keras.mixed_precision.global_policy().name
     keras.mixed_precision.set_global_policy(name)
@@ -61,3 +76,24 @@ def precision_policy(name: str):
         yield
     finally:
         keras.mixed_precision.set_global_policy(previous)
+
+
+def images_per_second(
+    build: Callable[[], keras.Model], policy: str, batch_size: int, steps: int, seed: int = 0
+) -> float:
+    """Training throughput of the model ``build()`` makes under ``policy``, on random images.
+
+    One short warm-up fit compiles the graph first, so only steady-state steps are timed.
+    """
+    with precision_policy(policy):
+        model = build()
+    model.compile(optimizer=keras.optimizers.Adam(), loss="categorical_crossentropy")
+    rng = np.random.default_rng(seed)
+    shape = (batch_size * steps, *model.input_shape[1:])
+    x = rng.random(shape, dtype=np.float32)
+    classes = model.output_shape[-1]
+    y = keras.utils.to_categorical(rng.integers(0, classes, len(x)), classes)
+    model.fit(x[: batch_size * 3], y[: batch_size * 3], batch_size=batch_size, verbose=0)
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+    return len(x) / (time.perf_counter() - start)

@@ -1,0 +1,32 @@
+"""Numbers printed at the precision a claim needs, identical on every machine that agrees to it.
+
+Outputs that the regression compares must not show digits that change with the CPU's
+instruction set, the thread count or a patch release. Rounding alone is not enough: a value
+of -3e-18 on one machine and +2e-18 on another both round to zero but print as ``-0.0000``
+and ``0.0000``. These helpers never print a signed zero.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import pandas as pd
+
+
+def rounded(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` decimals, with -0.0 turned into 0.0."""
+    result = round(float(value), digits)
+    return 0.0 if result == 0 else result
+
+
+def fixed(value: float, digits: int, sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals (``+`` shown when ``sign``), never a signed zero."""
+    if not math.isfinite(value):
+        return str(float(value))
+    return f"{rounded(value, digits):{'+' if sign else ''}.{digits}f}"
+
+
+def fixed_table(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """Every number of ``frame`` as text with ``digits`` decimals (for a table shown as is)."""
+    return frame.map(lambda v: fixed(float(v), digits) if isinstance(v, numbers.Real) else v)
