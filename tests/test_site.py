@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from cnnlab import site
+from cnnlab_build import site
 
 
 def make_notebook(path, title_cell):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cnnlab.site import build_site
+from cnnlab_build.site import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))

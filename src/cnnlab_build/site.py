@@ -1,21 +1,20 @@
 """A small static site of the executed notebooks: one HTML page each and an index.
 
-Usage: ``python -m cnnlab.site OUT_DIR NOTEBOOK...`` (what ``make html`` calls).
+Usage: ``python -m cnnlab_build site OUT_DIR NOTEBOOK...`` (what ``make html`` calls).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import shutil
-import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from cnnlab.atomic import atomic_path
 
-def title_and_summary(nb) -> tuple[str, str]:
+
+def title_and_summary(nb: nbformat.NotebookNode) -> tuple[str, str]:
     """The notebook's title (first heading) and the first sentence of its first paragraph."""
     lines = nb.cells[0].source.splitlines()
     title = lines[0].lstrip("# ").strip()
@@ -52,9 +51,7 @@ def build_site(notebooks: list[Path], out_dir: Path) -> Path:
     """Render ``notebooks`` and an index into ``out_dir`` (replaced only when all succeed)."""
     from nbconvert import HTMLExporter
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}."))
-    try:
+    with atomic_path(out_dir, directory=True) as staging:
         exporter = HTMLExporter(template_name="lab")
         entries = []
         for path in notebooks:
@@ -63,16 +60,4 @@ def build_site(notebooks: list[Path], out_dir: Path) -> Path:
             (staging / f"{path.stem}.html").write_text(body)
             entries.append((f"{path.stem}.html", *title_and_summary(nb)))
         (staging / "index.html").write_text(index_page(entries))
-        staging.chmod(0o755)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out_dir / "index.html"
-
-
-if __name__ == "__main__":
-    if len(sys.argv) < 3:
-        sys.exit("usage: python -m cnnlab.site OUT_DIR NOTEBOOK...")
-    print(build_site([Path(p) for p in sys.argv[2:]], Path(sys.argv[1])))

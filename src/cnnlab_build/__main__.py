@@ -1,0 +1,53 @@
+"""Command line of the build tooling: ``python -m cnnlab_build COMMAND ...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cnnlab.paths import project_root
+from cnnlab_build import colab, nbval_modes, plan, runner, site
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dispatch ``run``, ``plan``, ``list``, ``colab`` and ``site``."""
+    parser = argparse.ArgumentParser(prog="python -m cnnlab_build")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute notebooks whose inputs changed, in place")
+    run.add_argument("--force", action="store_true", help="execute even if up to date")
+    run.add_argument("notebooks", nargs="+", type=Path)
+    planning = sub.add_parser("plan", help="say which notebooks `run` would execute, and why")
+    planning.add_argument("notebooks", nargs="+", type=Path)
+    listing = sub.add_parser("list", help="print the notebooks nbval checks in a mode")
+    listing.add_argument("mode", choices=["strict", "lax"])
+    listing.add_argument("--folder", type=Path, default=Path("notebooks"))
+    badges = sub.add_parser("colab", help="rewrite Colab badges and set-up cells from pyproject")
+    badges.add_argument("notebooks", nargs="+", type=Path)
+    html = sub.add_parser("site", help="render the notebooks and an index into a folder")
+    html.add_argument("out_dir", type=Path)
+    html.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        return runner.run(args.notebooks, force=args.force)
+    if args.command == "plan":
+        for path in args.notebooks:
+            reasons = plan.changes(path, project_root(path.resolve().parent))
+            print(f"{path.stem}: {', '.join(reasons) if reasons else 'up to date'}")
+        return 0
+    if args.command == "list":
+        print(" ".join(str(p) for p in nbval_modes.notebooks_in_mode(args.folder, args.mode)))
+        return 0
+    if args.command == "colab":
+        url = colab.repository_url()
+        for path in args.notebooks:
+            if colab.write_colab_cells(path, url):
+                print(f"updated {path}")
+        return 0
+    print(site.build_site(args.notebooks, args.out_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

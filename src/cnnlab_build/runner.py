@@ -1,0 +1,133 @@
+"""Execute notebooks with papermill, never clobbering a good notebook with a failed run.
+
+A notebook runs into a temporary file beside it that replaces it only when every cell
+succeeded; a failure is one line naming the cell, the kernel's stderr goes to ``build/logs``,
+and SIGTERM or Ctrl-C leave the notebook and no temporary file behind. Only notebooks whose
+inputs changed (see :mod:`cnnlab_build.plan`) run, unless forced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+import nbformat
+
+from cnnlab.atomic import atomic_path
+from cnnlab.paths import project_root
+from cnnlab_build import plan
+
+KERNEL = "python3"
+# Cell metadata that changes on every run and says nothing about the outputs.
+VOLATILE_CELL_METADATA = ("execution", "papermill")
+
+
+def _tidy(path: Path, final: Path) -> None:
+    """Drop per-run timing metadata and record the notebook's real name in papermill's metadata."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    papermill = nb.metadata.get("papermill", {})
+    papermill["input_path"] = papermill["output_path"] = final.name
+    for key in ("start_time", "end_time", "duration", "environment_variables"):
+        papermill.pop(key, None)
+    nbformat.write(nb, path)
+
+
+@contextlib.contextmanager
+def _stderr_to(log: Path) -> Iterator[None]:
+    """Send this process's file descriptor 2 (inherited by the kernel) to ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
+    with open(log, "w") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def log_path(path: Path) -> Path:
+    """Where the kernel's own stderr goes while ``path`` runs."""
+    return project_root(path.parent) / "build" / "logs" / f"{path.stem}.log"
+
+
+def execute(path: Path) -> float:
+    """Run ``path`` end to end in place (through a temporary file); returns the wall time."""
+    import papermill as pm
+
+    path = path.resolve()
+    start = time.perf_counter()
+    with atomic_path(path, suffix=".ipynb") as tmp:
+        with _stderr_to(log_path(path)):
+            pm.execute_notebook(
+                str(path),
+                str(tmp),
+                kernel_name=KERNEL,
+                cwd=str(path.parent),
+                progress_bar=False,
+                log_output=False,
+            )
+        _tidy(tmp, path)
+    return time.perf_counter() - start
+
+
+class Interrupted(Exception):
+    """The runner received SIGTERM; raised so that temporary files are cleaned up on the way out."""
+
+
+def _raise_interrupted(signum: int, _frame: FrameType | None) -> NoReturn:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def failure_line(path: Path, exc: Exception) -> str:
+    """One line naming the failing cell and the error, for any failure of ``execute``."""
+    cell = getattr(exc, "exec_count", None)
+    where = f"cell [{cell}]" if cell is not None else "start-up"
+    what = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
+    first = (what.splitlines() or [""])[0]
+    return (
+        f"FAILED {path} at {where}: {first} "
+        f"(notebook left unchanged; kernel log in {log_path(path.resolve())})"
+    )
+
+
+def run(paths: list[Path], force: bool = False) -> int:
+    """Execute each notebook whose inputs changed (all with ``force``); returns an exit code."""
+    # Python's default SIGTERM handling exits without unwinding, which would leave the
+    # temporary notebook behind; raising instead runs every clean-up on the way out.
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+    # A shell starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    profile = os.environ.get("CNNLAB_PROFILE", "full")
+    for path in paths:
+        if not path.is_file():
+            print(f"FAILED {path}: no such notebook", file=sys.stderr)
+            return 1
+        root = project_root(path.resolve().parent)
+        reasons = ["forced"] if force else plan.changes(path, root)
+        if not reasons:
+            print(f"up to date {path}")
+            continue
+        print(f"running {path} (profile {profile}): {', '.join(reasons)}", flush=True)
+        try:
+            seconds = execute(path)
+        except (KeyboardInterrupt, Interrupted) as exc:
+            name = str(exc) if isinstance(exc, Interrupted) else "SIGINT (Ctrl-C)"
+            print(f"INTERRUPTED {path} by {name}: notebook left unchanged", file=sys.stderr)
+            return 130
+        except Exception as exc:  # papermill's errors carry the cell; anything else is set-up
+            print(failure_line(path, exc), file=sys.stderr)
+            return 1
+        plan.record_run(path, root, plan.notebook_inputs(path, root))
+        print(f"ok {path} ({seconds:.0f} s, profile {profile})")
+    return 0

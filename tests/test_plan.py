@@ -1,0 +1,109 @@
+"""`make plan` / the runner re-execute a notebook when, and only when, what it executes changed."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from cnnlab_build import plan, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def notebook(path: Path, *code: str) -> Path:
+    nb = new_notebook(cells=[new_markdown_cell("# title"), *(new_code_cell(c) for c in code)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A small project: a library whose models.py imports shapes.py, a tool, two notebooks."""
+    monkeypatch.delenv("CNNLAB_PROFILE", raising=False)
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy"]\n')
+    write(tmp_path / "constraints.txt", "numpy==2.0\n")
+    write(tmp_path / "src/cnnlab/__init__.py", "")
+    write(tmp_path / "src/cnnlab/shapes.py", "SIZE = 1\n")
+    write(tmp_path / "src/cnnlab/models.py", "def build():\n    from cnnlab.shapes import SIZE\n")
+    write(tmp_path / "src/cnnlab/data.py", "ROWS = 3\n")
+    write(tmp_path / "src/cnnlab_build/site.py", "PAGE = 1\n")
+    uses_models = notebook(tmp_path / "a.ipynb", "from cnnlab import models", "print(1)")
+    uses_data = notebook(tmp_path / "b.ipynb", "import cnnlab.data", "%matplotlib inline\nx = 2")
+    for path in (uses_models, uses_data):
+        plan.record_run(path, tmp_path, plan.notebook_inputs(path, tmp_path))
+    return tmp_path, uses_models, uses_data
+
+
+def test_a_fresh_checkout_runs_everything(tmp_path):
+    path = notebook(tmp_path / "c.ipynb", "x = 1")
+    assert plan.changes(path, tmp_path) == ["never executed in this checkout"]
+
+
+def test_recorded_notebooks_are_up_to_date(project):
+    root, a, b = project
+    assert plan.changes(a, root) == [] and plan.changes(b, root) == []
+    assert set(plan.notebook_inputs(a, root).modules) == {
+        "cnnlab/__init__.py",
+        "cnnlab/models.py",
+        "cnnlab/shapes.py",  # imported inside a function of models.py
+    }
+
+
+def test_markdown_and_tooling_edits_change_nothing(project):
+    root, a, b = project
+    nb = nbformat.read(a, as_version=4)
+    nb.cells[0].source = "# a new title, and more prose"
+    nbformat.write(nb, a)
+    write(root / "src/cnnlab_build/site.py", "PAGE = 2\n")
+    assert plan.changes(a, root) == [] and plan.changes(b, root) == []
+
+
+def test_a_library_edit_reruns_exactly_the_notebooks_that_import_it(project):
+    root, a, b = project
+    write(root / "src/cnnlab/shapes.py", "SIZE = 2\n")
+    assert plan.changes(a, root) == ["cnnlab/shapes.py"]
+    assert plan.changes(b, root) == []
+
+
+def test_code_cells_profile_and_environment_are_named(project, monkeypatch):
+    root, a, b = project
+    nb = nbformat.read(b, as_version=4)
+    nb.cells[2].source = "x = 3"
+    nbformat.write(nb, b)
+    assert plan.changes(b, root) == ["code cell 2"]
+    monkeypatch.setenv("CNNLAB_PROFILE", "smoke")
+    assert plan.changes(a, root) == ["profile full → smoke"]
+    monkeypatch.delenv("CNNLAB_PROFILE")
+    write(root / "constraints.txt", "numpy==2.1\n")
+    assert plan.changes(a, root) == ["environment (pins or dependencies)"]
+
+
+def test_runner_skips_an_up_to_date_notebook_and_runs_a_changed_one(project, capsys):
+    root, a, _ = project
+    assert runner.run([a]) == 0
+    assert capsys.readouterr().out == f"up to date {a}\n"
+    write(root / "src/cnnlab/models.py", "def build():\n    return 1\n")
+    assert runner.run([a]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"running {a} (profile full): cnnlab/models.py") and "ok " in out
+    assert plan.changes(a, root) == []
+    assert json.loads(plan.stamp_path(a, root).read_text())["profile"] == "full"
+
+
+def test_the_real_notebooks_track_the_modules_they_import():
+    modules = plan.notebook_inputs(ROOT / "notebooks/02_conv1d_shape_table.ipynb", ROOT).modules
+    assert "cnnlab/shapes.py" in modules
+    assert "cnnlab/data.py" not in modules and not any("cnnlab_build" in m for m in modules)

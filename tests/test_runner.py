@@ -1,0 +1,98 @@
+"""The notebook runner keeps good notebooks safe: atomic runs, one-line failures, clean signals."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from cnnlab_build import runner
+
+
+def write_notebook(path: Path, *sources: str) -> None:
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def test_successful_run_replaces_notebook_with_outputs(tmp_path):
+    path = tmp_path / "ok.ipynb"
+    write_notebook(path, "print(6 * 7)")
+    assert runner.run([path], force=True) == 0
+    nb = json.loads(path.read_text())
+    assert nb["cells"][0]["outputs"][0]["text"] == ["42\n"]
+    assert nb["cells"][0]["execution_count"] == 1
+    assert nb["metadata"]["papermill"]["output_path"] == "ok.ipynb"
+    assert "execution" not in nb["cells"][0]["metadata"]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".ipynb"] == ["ok.ipynb"]
+
+
+def test_failed_run_leaves_notebook_untouched_and_names_the_cell(tmp_path, capsys):
+    path = tmp_path / "bad.ipynb"
+    write_notebook(path, "x = 1", "raise ValueError('broken on purpose')")
+    before = path.read_bytes()
+    assert runner.run([path], force=True) == 1
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".ipynb"] == ["bad.ipynb"]
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "cell [2]" in err and "ValueError: broken on purpose" in err
+
+
+def test_missing_notebook_is_one_line(tmp_path, capsys):
+    assert runner.run([tmp_path / "nope.ipynb"]) == 1
+    assert capsys.readouterr().err.strip() == f"FAILED {tmp_path / 'nope.ipynb'}: no such notebook"
+
+
+def test_runner_removes_its_temporary_notebook_when_terminated(tmp_path):
+    """SIGTERM mid-run: one line, the notebook unchanged, no temporary file left behind."""
+    path = tmp_path / "slow.ipynb"
+    write_notebook(path, "import time\nprint('started', flush=True)\ntime.sleep(60)")
+    before = path.read_bytes()
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "cnnlab_build", "run", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".slow.ipynb.partial-") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "the runner never started"
+        time.sleep(0.2)
+    time.sleep(3)  # let the kernel start
+    runner.send_signal(signal.SIGTERM)
+    _, err = runner.communicate(timeout=60)
+    assert runner.returncode == 130
+    assert err.strip().splitlines() == [f"INTERRUPTED {path} by SIGTERM: notebook left unchanged"]
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.glob("*slow*")] == ["slow.ipynb"]
+
+
+def test_runner_reports_ctrl_c_in_one_line(tmp_path):
+    path = tmp_path / "slow.ipynb"
+    write_notebook(path, "import time\ntime.sleep(60)")
+    runner = subprocess.Popen(
+        [sys.executable, "-m", "cnnlab_build", "run", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".slow.ipynb.partial-") for p in tmp_path.iterdir()):
+        assert time.monotonic() < deadline, "the runner never started"
+        time.sleep(0.2)
+    time.sleep(3)
+    runner.send_signal(signal.SIGINT)
+    _, err = runner.communicate(timeout=60)
+    assert runner.returncode == 130
+    assert err.strip().splitlines()[-1].startswith(f"INTERRUPTED {path} by SIGINT")
+    assert len(err.strip().splitlines()) == 1, err
+    assert [p.name for p in tmp_path.glob("*slow*")] == ["slow.ipynb"]
