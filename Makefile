@@ -33,12 +33,31 @@ plan: $(INSTALLED)
 
 venv: $(INSTALLED)
 
+# The Pythons that are tested (3.11 with the pins, 3.13 in test-colab); requires-python in
+# pyproject.toml says the same. The floor is the pinned soupsieve's.
+PYTHON_MIN := 3.11.5
+PYTHON_MAX := 3.13
+# The Python of venv $(1): its own once it exists (pip would use that one), else $(2).
+venv_python = $(if $(wildcard $(1)/bin/python),$(1)/bin/python,$(2))
+# What is wrong with the Python $(1) ("is 3.10.13", "not found"); nothing if it is supported.
+python_problem = $(shell $(1) -c 'import sys; v = sys.version_info[:3]; \
+	lo = tuple(map(int, "$(PYTHON_MIN)".split("."))); hi = tuple(map(int, "$(PYTHON_MAX)".split("."))); \
+	print("" if lo <= v and v[:2] <= hi else "is %d.%d.%d" % v)' 2>/dev/null || echo "not found")
+# Stops make in one line if venv $(1) would get an unsupported Python from variable $(2).
+check_python = $(if $(call python_problem,$(call venv_python,$(1),$($(2)))),$(error \
+	$(call venv_python,$(1),$($(2))) $(call python_problem,$(call venv_python,$(1),$($(2)))); \
+	cnnlab needs Python $(PYTHON_MIN)–$(PYTHON_MAX) \
+	($(if $(wildcard $(1)/bin/python),rm -rf $(1) and )set $(2)=...)))
+# What pip installs against: the pins, or (test-colab) Colab's versions of a few packages.
+REQUIREMENTS := -c constraints.txt
+
 # The kernel config keeps TensorFlow's C++ start-up chatter (written straight to file
 # descriptor 2, timestamped) out of notebook outputs; it still reaches the run's log.
 $(INSTALLED): pyproject.toml constraints.txt etc/ipython/ipython_kernel_config.json
+	$(call check_python,$(VENV),PYTHON)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing cnnlab and its pinned dependencies into $(VENV) ..."
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@echo "installing cnnlab and its dependencies ($(REQUIREMENTS)) into $(VENV) ..."
+	@$(BIN)/python -m pip install -q --disable-pip-version-check $(REQUIREMENTS) -e '.[dev,notebooks]'
 	@install -D -m 644 etc/ipython/ipython_kernel_config.json $(VENV)/etc/ipython/ipython_kernel_config.json
 	@touch $@
 
@@ -87,8 +106,25 @@ test-html: $(INSTALLED)
 
 lint: $(INSTALLED)
 	@$(BIN)/ruff check src tests benchmarks $(NOTEBOOKS)
-	@$(BIN)/ruff format --check src tests benchmarks
+	@$(BIN)/ruff format --check src tests benchmarks $(NOTEBOOKS)
+	@$(BIN)/mypy
 
 clean:
 	rm -rf $(STAMPS) build .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+# The Colab-like stack, in its own venv: the newest Python that TensorFlow has wheels for, the
+# tensorflow, keras and numpy that Colab ships (sources in .github/workflows/ci.yml) and the
+# rest as PyPI resolves it, no pins. Same unit tests and smoke regression as `make test`.
+COLAB_PYTHON ?= python3.13
+COLAB_VENV := .venv-colab
+COLAB_VERSIONS := tensorflow==2.20.0 keras==3.13.2 numpy==2.1.3
+
+.PHONY: test-colab
+test-colab:
+	$(call check_python,$(COLAB_VENV),COLAB_PYTHON)
+	@mkdir -p $(COLAB_VENV) && echo '*' > $(COLAB_VENV)/.gitignore  # .gitignore names only .venv/
+	@[ "$$(cat $(COLAB_VENV)/.versions 2>/dev/null)" = "$(COLAB_VERSIONS)" ] || \
+	 { rm -f $(COLAB_VENV)/.installed; echo "$(COLAB_VERSIONS)" > $(COLAB_VENV)/.versions; }
+	@$(MAKE) --no-print-directory unit-test nbval VENV=$(COLAB_VENV) PYTHON=$(COLAB_PYTHON) \
+	 REQUIREMENTS='$(COLAB_VERSIONS)'

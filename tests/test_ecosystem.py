@@ -1,5 +1,6 @@
 """Files that only run elsewhere (GitHub Actions, pre-commit) are checked here."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,74 @@ def test_workflow_runs_the_readme_commands_weekly_with_caches():
     assert "make test" in (ROOT / "README.md").read_text()
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
     assert python["with"]["cache-dependency-path"] == "constraints.txt"
-    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
-    assert cache["with"]["path"] == "data" and "src/cnnlab/data.py" in cache["with"]["key"]
+
+
+def test_workflow_is_least_privilege_and_cancels_superseded_runs():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    assert "github.ref" in workflow["concurrency"]["group"]
+
+
+# Majors that run on a supported Node runtime; an older `uses:` would warn and then break.
+CURRENT_MAJORS = {
+    "actions/checkout": 7,
+    "actions/setup-python": 7,
+    "actions/cache/restore": 6,
+    "actions/cache/save": 6,
+}
+
+
+def test_workflow_uses_current_majors_of_the_actions():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    used = [s["uses"] for job in jobs.values() for s in job["steps"] if "uses" in s]
+    for action in used:
+        name, _, version = action.partition("@v")
+        assert name in CURRENT_MAJORS, f"{action}: add its current major to CURRENT_MAJORS"
+        assert int(version.split(".")[0]) >= CURRENT_MAJORS[name], action
+
+
+def test_data_cache_is_keyed_on_its_writers_and_saved_right_after_the_fetch():
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["test"]["steps"]
+    restore = next(s for s in steps if s.get("uses", "").startswith("actions/cache/restore"))
+    writers = ["data.py", "splits.py", "paths.py", "atomic.py"]
+    assert restore["with"]["path"] == "data"
+    assert all(f"src/cnnlab/{name}" in restore["with"]["key"] for name in writers)
+    fetch = next(i for i, s in enumerate(steps) if s.get("run") == "make data")
+    save = steps[fetch + 1]
+    assert save["uses"].startswith("actions/cache/save") and save["with"]["path"] == "data"
+    assert f"steps.{restore['id']}.outputs.cache-primary-key" in save["with"]["key"]
+    assert f"steps.{restore['id']}.outputs.cache-hit != 'true'" in save["if"]
+
+
+def test_data_mirror_is_set_only_where_one_exists():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    for job in workflow["jobs"].values():
+        assert "CNNLAB_DATA_MIRROR" not in {**workflow.get("env", {}), **job.get("env", {})}
+        setter = next(s["run"] for s in job["steps"] if "CNNLAB_DATA_MIRROR" in s.get("run", ""))
+        assert '[ -d "$mirror" ]' in setter and "GITHUB_ENV" in setter
+
+
+def test_colab_job_runs_make_test_colab_on_the_newest_supported_python():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    steps = jobs["colab"]["steps"]
+    data_keys = {
+        s["with"]["key"]
+        for job in jobs.values()
+        for s in job["steps"]
+        if s.get("uses", "").startswith("actions/cache/restore")
+    }
+    assert len(data_keys) == 1, "the colab job restores what the test job saves"
+    python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+    makefile = (ROOT / "Makefile").read_text()
+    newest = re.search(r"^PYTHON_MAX := (.*)$", makefile, re.MULTILINE).group(1)
+    assert python["with"]["python-version"] == newest
+    assert f"COLAB_PYTHON ?= python{newest}" in makefile
+    run = next(s["run"] for s in steps if "make test-colab" in s.get("run", ""))
+    assert f"steps.{python['id']}.outputs.python-path" in run
+    assert "constraints" not in re.search(
+        r"^COLAB_VERSIONS := (.*)$", makefile, re.MULTILINE
+    ).group(1)
 
 
 def test_pre_commit_runs_ruff_on_notebooks_and_keeps_outputs():
