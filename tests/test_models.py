@@ -65,3 +65,10 @@ def test_inception_costs_match_keras_per_branch():
     assert rows["pool"]["params"] == count("pool_proj")
     naive = shapes.inception_costs(8, 8, 64, models.INCEPTION_FILTERS[0], reductions=False)
     assert {r["branch"]: r["MACs"] for r in naive}["5x5"] == 8 * 8 * 32 * 25 * 64
+
+
+def test_layer_structure_shows_sequential_and_functional_are_one_network():
+    sequential = models.layer_structure(models.brain_tumor_sequential())
+    assert sequential == models.layer_structure(models.brain_tumor_functional())
+    assert sequential != models.layer_structure(models.brain_tumor_improved())
+    assert all(kind != "InputLayer" for kind, _ in sequential)

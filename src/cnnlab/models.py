@@ -61,7 +61,9 @@ def brain_tumor_improved(input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE,
     return keras.Model(inputs, outputs, name="brain_tumor_improved")
 
 
-def inception_module(x, filters: list[int], name: str = "inception"):
+def inception_module(
+    x: keras.KerasTensor, filters: list[int], name: str = "inception"
+) -> keras.KerasTensor:
     """The report's Inception module: 1x1 | 1x1->3x3 | 1x1->5x5 | 3x3 max-pool->1x1, concatenated.
 
     ``filters = [f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj]``.
@@ -73,7 +75,7 @@ def inception_module(x, filters: list[int], name: str = "inception"):
         )
     f1, f3r, f3, f5r, f5, fp = filters
 
-    def conv(t, n, k, part):
+    def conv(t: keras.KerasTensor, n: int, k: int, part: str) -> keras.KerasTensor:
         return layers.Conv2D(n, k, padding="same", activation="relu", name=f"{name}_{part}")(t)
 
     branch1 = conv(x, f1, 1, "1x1")
@@ -99,3 +101,12 @@ def inception_cifar10(
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="classes")(x)
     return keras.Model(inputs, outputs, name="inception_cifar10")
+
+
+def layer_structure(model: keras.Model) -> list[tuple[str, int]]:
+    """Each layer's type and parameter count, input layers left out (to compare two builds)."""
+    return [
+        (type(layer).__name__, layer.count_params())
+        for layer in model.layers
+        if not isinstance(layer, keras.layers.InputLayer)
+    ]

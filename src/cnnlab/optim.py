@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 import keras
 import numpy as np
@@ -15,6 +16,11 @@ OPTIMIZERS: dict[str, Callable[[float], keras.optimizers.Optimizer]] = {
     "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
 }
 
+# A point (x, y) of a toy surface: the keras.Variable an optimizer moves, a NumPy vector, or
+# the pair of NumPy grids a contour plot evaluates; the value has the matching type.
+Point: TypeAlias = keras.Variable | np.ndarray | Sequence[np.ndarray]
+SurfaceValue: TypeAlias = tf.Tensor | np.ndarray | float
+
 
 def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
     """A fresh Keras optimizer by short name (sgd, momentum, adam, rmsprop)."""
@@ -23,18 +29,18 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     return OPTIMIZERS[name](learning_rate)
 
 
-def quadratic_bowl(v):
+def quadratic_bowl(v: Point) -> SurfaceValue:
     """An ill-conditioned bowl, f(x, y) = x^2 + 10 y^2, minimum at the origin."""
     return v[0] ** 2 + 10 * v[1] ** 2
 
 
-def saddle(v):
+def saddle(v: Point) -> SurfaceValue:
     """f(x, y) = x^2 + y^4/4 - y^2/2: a saddle at the origin, minima at (0, +-1)."""
     return v[0] ** 2 + v[1] ** 4 / 4 - v[1] ** 2 / 2
 
 
 def trajectory(
-    objective: Callable,
+    objective: Callable[[keras.Variable], tf.Tensor],
     optimizer: str,
     start: tuple[float, float],
     learning_rate: float,
@@ -59,7 +65,9 @@ def steps_to_leave(path: np.ndarray, centre: tuple[float, float], radius: float)
     return int(outside[0]) if outside.size else None
 
 
-def synthetic_regression(n: int = 1200, seed: int = 0, validation: float = 0.25):
+def synthetic_regression(
+    n: int = 1200, seed: int = 0, validation: float = 0.25
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """A noisy non-linear regression set, split into ((x, y) train, (x, y) validation)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, size=(n, 4)).astype("float32")
@@ -88,7 +96,7 @@ def learning_rate_sweep(
     optimizer: str = "sgd",
     batch_size: int = 32,
     seed: int = 0,
-) -> dict[float, dict[str, list]]:
+) -> dict[float, dict[str, list[float]]]:
     """Train the same model from the same start at each rate; loss histories by rate.
 
     A diverging run produces inf/NaN losses; they are kept (not raised) so they can be shown.

@@ -22,7 +22,7 @@ def brain_images(
     size: tuple[int, int],
     batch_size: int = BRAIN_BATCH_SIZE,
     shuffle_seed: int | None = None,
-):
+) -> tf.data.Dataset:
     """Batches of (image, label): files decoded once, then cached in memory for later epochs."""
     ds = tf.data.Dataset.from_tensor_slices(([str(p) for p in paths], labels.astype("float32")))
     ds = ds.map(lambda p, y: (decode_grayscale(p, size), y), num_parallel_calls=tf.data.AUTOTUNE)
@@ -32,7 +32,9 @@ def brain_images(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _augment_cifar(image, label, seed):
+def _augment_cifar(
+    image: tf.Tensor, label: tf.Tensor, seed: tf.Tensor
+) -> tuple[tf.Tensor, tf.Tensor]:
     """Random horizontal flip and a random 32x32 crop of the 4-pixel reflect-padded image."""
     image = tf.image.stateless_random_flip_left_right(image, seed)
     padded = tf.pad(image, [[4, 4], [4, 4], [0, 0]], mode="REFLECT")
@@ -47,7 +49,7 @@ def image_batches(
     num_classes: int,
     shuffle_seed: int | None = None,
     augment_seed: int | None = None,
-):
+) -> tf.data.Dataset:
     """A tf.data pipeline: uint8 images scaled to [0, 1], one-hot labels, optional seeded
     per-epoch shuffling and augmentation (both different every epoch, identical every run)."""
     ds = tf.data.Dataset.from_tensor_slices((images, labels.ravel().astype("int32")))
@@ -58,6 +60,7 @@ def image_batches(
         seeds = tf.data.Dataset.random(seed=augment_seed, rerandomize_each_iteration=True)
         ds = tf.data.Dataset.zip(ds, seeds.batch(2))
         ds = ds.map(
-            lambda pair, seed: _augment_cifar(*pair, seed), num_parallel_calls=tf.data.AUTOTUNE
+            lambda pair, seed: _augment_cifar(pair[0], pair[1], seed),
+            num_parallel_calls=tf.data.AUTOTUNE,
         )
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)

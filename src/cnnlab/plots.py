@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
-def plot_history(history: dict[str, list[float]], title: str, metric: str = "accuracy"):
+def plot_history(history: dict[str, list[float]], title: str, metric: str = "accuracy") -> Figure:
     """Accuracy (or ``metric``) and loss, train vs validation, side by side."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, key in zip(axes, (metric, "loss"), strict=True):
@@ -15,13 +19,14 @@ def plot_history(history: dict[str, list[float]], title: str, metric: str = "acc
         if f"val_{key}" in history:
             ax.plot(epochs, history[f"val_{key}"], marker="o", label="validation")
         ax.set(xlabel="epoch", ylabel=key, title=f"{title}: {key}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.legend()
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 
 
-def plot_confusion(matrix: np.ndarray, class_names: list[str], title: str):
+def plot_confusion(matrix: np.ndarray, class_names: list[str], title: str) -> Figure:
     """A confusion matrix with counts written in the cells (rows: true, columns: predicted)."""
     size = 1.2 + 0.55 * len(class_names)
     fig, ax = plt.subplots(figsize=(size, size))
@@ -46,8 +51,12 @@ def plot_confusion(matrix: np.ndarray, class_names: list[str], title: str):
 
 
 def image_grid(
-    images, titles: list[str], columns: int = 5, cmap: str | None = None, size: float = 2.0
-):
+    images: Sequence[np.ndarray] | np.ndarray,
+    titles: list[str],
+    columns: int = 5,
+    cmap: str | None = None,
+    size: float = 2.0,
+) -> Figure:
     """Images in a grid with a title over each, axes hidden."""
     rows = int(np.ceil(len(images) / columns))
     fig, axes = plt.subplots(

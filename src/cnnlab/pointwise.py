@@ -28,7 +28,9 @@ def sample_photos() -> list[np.ndarray]:
     return photos
 
 
-def grayscale_patches(photos: list[np.ndarray], size: int = 16, count: int = 2048, seed: int = 0):
+def grayscale_patches(
+    photos: list[np.ndarray], size: int = 16, count: int = 2048, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Random RGB patches and their BT.601 luminance, as (x, y) training arrays."""
     rng = np.random.default_rng(seed)
     patches = []
@@ -57,7 +59,7 @@ def train_grayscale_filter(x: np.ndarray, y: np.ndarray, epochs: int = 30) -> ke
 
 def reduction_costs(
     height: int, width: int, in_channels: int, out_channels: int, kernel: int, reduce_to: int
-) -> dict[str, dict[str, int]]:
+) -> list[dict[str, str | int]]:
     """Parameters and multiply-adds of a k x k convolution, direct vs after a 1x1 reduction."""
     direct = {
         "params": conv_params(kernel * kernel, in_channels, out_channels),

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import keras
+    import pandas as pd
 
 PADDINGS = ("valid", "same")
 
@@ -176,7 +181,7 @@ def layer_table(input_shape: tuple[int, int], specs: list[LayerSpec]) -> list[La
     return rows
 
 
-def build_model(input_shape: tuple[int, int], specs: list[LayerSpec]):
+def build_model(input_shape: tuple[int, int], specs: list[LayerSpec]) -> keras.Sequential:
     """The Keras model described by ``specs`` (validated by ``layer_table`` first)."""
     import keras
 
@@ -220,12 +225,12 @@ REPORT_Q3_LAYERS: list[LayerSpec] = [
 ]
 
 
-def keras_layer_shapes(model) -> list[tuple[tuple[int, ...], int]]:
+def keras_layer_shapes(model: keras.Model) -> list[tuple[tuple[int, ...], int]]:
     """(output shape without the batch axis, parameter count) of each layer of a Keras model."""
     return [(tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
 
 
-def table_frame(input_shape: tuple[int, int], specs: list[LayerSpec]):
+def table_frame(input_shape: tuple[int, int], specs: list[LayerSpec]) -> pd.DataFrame:
     """The formula table beside Keras's own numbers, as a DataFrame with a ``match`` column."""
     import pandas as pd
 
@@ -249,7 +254,7 @@ def table_frame(input_shape: tuple[int, int], specs: list[LayerSpec]):
 
 def inception_costs(
     height: int, width: int, in_channels: int, filters: list[int], reductions: bool = True
-) -> list[dict]:
+) -> list[dict[str, str | int]]:
     """Parameters and multiply-adds per branch of an Inception module ('same' padding).
 
     ``filters = [f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj]``; branches are named

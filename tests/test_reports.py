@@ -1,25 +1,10 @@
-"""Profiles, the metrics file and the seeding helper."""
+"""The metrics file: merged by notebook, JSON-ready, and never touched by a smoke run."""
 
 import json
 
 import numpy as np
-import pytest
 
-from cnnlab import profiles, reports, repro
-
-
-def test_smoke_shrinks_epochs_only_down():
-    assert profiles.get_profile("full").epochs(20) == 20
-    assert profiles.get_profile("smoke").epochs(20) == 2
-    assert profiles.get_profile("smoke").epochs(1) == 1
-
-
-def test_profile_from_environment(monkeypatch):
-    monkeypatch.setenv(profiles.ENV_VAR, "smoke")
-    assert profiles.get_profile().name == "smoke"
-    monkeypatch.setenv(profiles.ENV_VAR, "fast")
-    with pytest.raises(ValueError, match="unknown profile 'fast'"):
-        profiles.get_profile()
+from cnnlab import profiles, reports
 
 
 def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
@@ -34,17 +19,6 @@ def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
     }
     assert text.index('"a"') < text.index('"b"')
     assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
-
-
-def test_set_seed_makes_tensorflow_repeatable():
-    import tensorflow as tf
-
-    repro.set_seed(7)
-    first = (np.random.rand(3), tf.random.uniform((3,)).numpy())
-    repro.set_seed(7)
-    second = (np.random.rand(3), tf.random.uniform((3,)).numpy())
-    np.testing.assert_array_equal(first[0], second[0])
-    np.testing.assert_array_equal(first[1], second[1])
 
 
 def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
