@@ -20,7 +20,7 @@ NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval-current-env \
 # A notebook is executed when something it executes changed since it last ran here: its code
 # cells, the cnnlab modules it imports, the environment or the profile (`make plan` says
 # which); a fresh clone runs them all, FORCE=1 runs them regardless.
-RUN := $(BIN)/python -m cnnlab_build run $(if $(FORCE),--force)
+RUN := $(BIN)/python -m cnnlab_build run $(if $(filter 1 yes true,$(FORCE)),--force)
 
 all: $(INSTALLED)
 	@$(RUN) $(NOTEBOOKS)
@@ -81,18 +81,21 @@ NBVAL_ISAS ?= default AVX2
 NBVAL_DIR ?= notebooks
 nbval: export CNNLAB_PROFILE := $(or $(CNNLAB_PROFILE),smoke)
 nbval: $(INSTALLED)
-	@failed=""; \
+	@failed=""; runs=0; \
 	 for isa in $(NBVAL_ISAS); do \
 	   for mode in strict lax; do \
-	     books="$$($(BIN)/python -m cnnlab_build list $$mode --folder $(NBVAL_DIR))"; \
+	     books="$$($(BIN)/python -m cnnlab_build list $$mode --folder $(NBVAL_DIR))" \
+	       || { failed="$$failed list/$$mode"; continue; }; \
 	     [ -n "$$books" ] || continue; \
 	     flag=$$([ $$mode = strict ] && echo --nbval || echo --nbval-lax); \
 	     cap=$$([ $$isa = default ] || echo ONEDNN_MAX_CPU_ISA=$$isa); \
 	     echo "== nbval $$mode, oneDNN ISA $$isa: $$books"; \
+	     runs=$$((runs + 1)); \
 	     env $$cap $(NBVAL) $$flag $$books || failed="$$failed $$mode/$$isa"; \
 	   done; \
 	 done; \
-	 if [ -n "$$failed" ]; then echo "nbval failed:$$failed"; exit 1; fi
+	 if [ -n "$$failed" ]; then echo "nbval failed:$$failed"; exit 1; fi; \
+	 if [ $$runs = 0 ]; then echo "nbval checked nothing (NBVAL_ISAS empty?)"; exit 1; fi
 
 # A static site of the executed notebooks, and its test in a real (headless) browser.
 html: $(INSTALLED)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from cnnlab_build import nbval_modes
@@ -32,4 +33,11 @@ def test_a_folder_lists_its_numbered_notebooks_by_mode_in_order(tmp_path):
     notebook(tmp_path / "scratch.ipynb")  # not numbered: not part of the course
     assert nbval_modes.notebooks_in_mode(tmp_path, "strict") == [a, c]
     assert nbval_modes.notebooks_in_mode(tmp_path, "lax") == [b]
-    assert nbval_modes.notebooks_in_mode(tmp_path / "missing", "strict") == []
+    with pytest.raises(nbval_modes.ModeError, match="no numbered notebooks"):
+        nbval_modes.notebooks_in_mode(tmp_path / "missing", "strict")
+
+
+def test_a_misspelt_mode_is_an_error_not_a_silent_skip(tmp_path):
+    notebook(tmp_path / "01_a.ipynb", "relaxed")
+    with pytest.raises(nbval_modes.ModeError, match="'relaxed'; use 'strict' or 'lax'"):
+        nbval_modes.notebooks_in_mode(tmp_path, "lax")

@@ -47,7 +47,7 @@ def edit_checked_output(source: Path, target: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.skipif(
-    not os.environ.get("CNNLAB_DATA_MIRROR") and not (ROOT / "data").is_dir(),
+    not os.environ.get("CNNLAB_DATA_MIRROR") and not (ROOT / "data" / "cifar10.npz").is_file(),
     reason="notebook 05 needs CIFAR-10 (set CNNLAB_DATA_MIRROR)",
 )
 def test_make_nbval_reports_an_edited_output_in_a_strict_and_a_lax_notebook(tmp_path):

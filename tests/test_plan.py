@@ -107,3 +107,37 @@ def test_the_real_notebooks_track_the_modules_they_import():
     modules = plan.notebook_inputs(ROOT / "notebooks/02_conv1d_shape_table.ipynb", ROOT).modules
     assert "cnnlab/shapes.py" in modules
     assert "cnnlab/data.py" not in modules and not any("cnnlab_build" in m for m in modules)
+
+
+def test_magics_shell_modules_and_unparsable_cells_are_followed(project):
+    root, _, _ = project
+    src = root / "src"
+    assert plan.cell_library_modules("files = !ls\nfrom cnnlab import models", src) >= {
+        "cnnlab.models"
+    }
+    assert "cnnlab.data" in plan.cell_library_modules("!python -m cnnlab.data verify", src)
+    every = plan.cell_library_modules("def broken(:\n    pass", src)
+    assert {"cnnlab.models", "cnnlab.shapes", "cnnlab.data"} <= every
+
+
+def test_the_colab_setup_cell_is_not_an_input(project):
+    root, a, _ = project
+    nb = nbformat.read(a, as_version=4)
+    nb.cells.insert(1, new_code_cell("# Colab only: install this course's package\npass"))
+    nbformat.write(nb, a)
+    assert plan.changes(a, root) == []
+
+
+def test_inputs_are_recorded_as_they_were_when_the_run_started(project, monkeypatch):
+    root, a, _ = project
+    write(root / "src/cnnlab/models.py", "def build():\n    return 2\n")
+    real_execute = runner.execute
+
+    def execute_while_someone_edits(path):
+        seconds = real_execute(path)
+        write(root / "src/cnnlab/models.py", "def build():\n    return 3\n")  # mid-run edit
+        return seconds
+
+    monkeypatch.setattr(runner, "execute", execute_while_someone_edits)
+    assert runner.run([a]) == 0
+    assert plan.changes(a, root) == ["cnnlab/models.py"]

@@ -37,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.stem}: {', '.join(reasons) if reasons else 'up to date'}")
         return 0
     if args.command == "list":
-        print(" ".join(str(p) for p in nbval_modes.notebooks_in_mode(args.folder, args.mode)))
+        try:
+            chosen = nbval_modes.notebooks_in_mode(args.folder, args.mode)
+        except nbval_modes.ModeError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(" ".join(str(p) for p in chosen))
         return 0
     if args.command == "colab":
         url = colab.repository_url()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from cnnlab.atomic import atomic_path
 from cnnlab.paths import project_root
 
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -67,5 +68,6 @@ def write_colab_cells(path: Path, url: str) -> bool:
         nb.cells.insert(nb.cells.index(code[0]) if code else len(nb.cells), new_code_cell(setup))
         changed = True
     if changed:
-        nbformat.write(nb, path)
+        with atomic_path(path, suffix=".ipynb") as tmp:
+            nbformat.write(nb, tmp)
     return changed

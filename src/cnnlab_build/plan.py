@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,8 +23,10 @@ import nbformat
 
 from cnnlab.atomic import write_text_atomic
 from cnnlab.profiles import default_profile_name
+from cnnlab_build.colab import SETUP_MARKER
 
 LIBRARY = "cnnlab"
+SHELL_MODULE = re.compile(rf"-m\s+({LIBRARY}(?:\.\w+)*)")
 STAMPS = ".stamps"
 ENVIRONMENT_FILES = ("constraints.txt", "etc/ipython/ipython_kernel_config.json")
 
@@ -71,11 +74,14 @@ def library_closure(names: set[str], src: Path) -> dict[str, Path]:
 
 
 def _code_cells(nb: nbformat.NotebookNode) -> list[str]:
-    # Papermill's injected-parameters cell is the profile, which is tracked on its own.
+    # Papermill's injected-parameters cell is the profile, which is tracked on its own; the
+    # Colab set-up cell does nothing outside Colab, so a new repository URL re-runs nothing.
     return [
         c.source
         for c in nb.cells
-        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+        if c.cell_type == "code"
+        and "injected-parameters" not in c.metadata.get("tags", [])
+        and not c.source.startswith(SETUP_MARKER)
     ]
 
 
@@ -103,7 +109,7 @@ def notebook_inputs(path: Path, root: Path, profile: str | None = None) -> Input
     """The current inputs of notebook ``path`` in the project at ``root``."""
     cells = _code_cells(nbformat.read(path, as_version=4))
     src = root / "src"
-    imported = set().union(*(imported_library_modules(_python_only(c)) for c in cells))
+    imported = set().union(*(cell_library_modules(c, src) for c in cells))
     modules = {
         p.relative_to(src).as_posix(): _digest(p.read_bytes())
         for p in library_closure(imported, src).values()
@@ -116,14 +122,33 @@ def notebook_inputs(path: Path, root: Path, profile: str | None = None) -> Input
     )
 
 
-def _python_only(cell: str) -> str:
-    """A code cell without IPython magics and shell escapes, so that ``ast`` can parse it."""
-    lines = [ln for ln in cell.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+def _as_python(cell: str) -> str | None:
+    """A code cell as plain Python (IPython magics and shell escapes turned into calls), or
+    None if it still does not parse."""
     try:
-        ast.parse("\n".join(lines))
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        cell = TransformerManager().transform_cell(cell)
+    except ImportError:  # no IPython: drop magic and shell lines, the common case
+        cell = "\n".join(ln for ln in cell.splitlines() if not ln.lstrip().startswith(("%", "!")))
+    try:
+        ast.parse(cell)
     except SyntaxError:
-        return ""
-    return "\n".join(lines)
+        return None
+    return cell
+
+
+def cell_library_modules(cell: str, src: Path) -> set[str]:
+    """The library modules a code cell uses: its imports, ``python -m cnnlab.x`` in shell
+    lines, and every module of the library when the cell cannot be parsed (to be safe)."""
+    used = set(SHELL_MODULE.findall(cell))
+    python = _as_python(cell)
+    if python is None:
+        return used | {
+            ".".join(p.relative_to(src).with_suffix("").parts)
+            for p in (src / LIBRARY).rglob("*.py")
+        }
+    return used | imported_library_modules(python)
 
 
 def stamp_path(path: Path, root: Path) -> Path:

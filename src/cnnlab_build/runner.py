@@ -22,6 +22,7 @@ import nbformat
 
 from cnnlab.atomic import atomic_path
 from cnnlab.paths import project_root
+from cnnlab.profiles import default_profile_name
 from cnnlab_build import plan
 
 KERNEL = "python3"
@@ -81,7 +82,7 @@ def execute(path: Path) -> float:
     return time.perf_counter() - start
 
 
-class Interrupted(Exception):
+class Interrupted(BaseException):
     """The runner received SIGTERM; raised so that temporary files are cleaned up on the way out."""
 
 
@@ -92,7 +93,8 @@ def _raise_interrupted(signum: int, _frame: FrameType | None) -> NoReturn:
 def failure_line(path: Path, exc: Exception) -> str:
     """One line naming the failing cell and the error, for any failure of ``execute``."""
     cell = getattr(exc, "exec_count", None)
-    where = f"cell [{cell}]" if cell is not None else "start-up"
+    # Only papermill's cell errors carry the cell; a dead kernel or a missing one does not.
+    where = f"cell [{cell}]" if cell is not None else "no cell (kernel start-up or kernel death)"
     what = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
     first = (what.splitlines() or [""])[0]
     return (
@@ -104,11 +106,21 @@ def failure_line(path: Path, exc: Exception) -> str:
 def run(paths: list[Path], force: bool = False) -> int:
     """Execute each notebook whose inputs changed (all with ``force``); returns an exit code."""
     # Python's default SIGTERM handling exits without unwinding, which would leave the
-    # temporary notebook behind; raising instead runs every clean-up on the way out.
-    signal.signal(signal.SIGTERM, _raise_interrupted)
-    # A shell starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    profile = os.environ.get("CNNLAB_PROFILE", "full")
+    # temporary notebook behind; raising instead runs every clean-up on the way out. A shell
+    # starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_interrupted),
+        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+    }
+    try:
+        return _run_each(paths, force)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run_each(paths: list[Path], force: bool) -> int:
+    profile = default_profile_name()
     for path in paths:
         if not path.is_file():
             print(f"FAILED {path}: no such notebook", file=sys.stderr)
@@ -118,6 +130,8 @@ def run(paths: list[Path], force: bool = False) -> int:
         if not reasons:
             print(f"up to date {path}")
             continue
+        # Taken before the run: what changes during a long run is not what produced its outputs.
+        inputs = plan.notebook_inputs(path, root)
         print(f"running {path} (profile {profile}): {', '.join(reasons)}", flush=True)
         try:
             seconds = execute(path)
@@ -128,6 +142,6 @@ def run(paths: list[Path], force: bool = False) -> int:
         except Exception as exc:  # papermill's errors carry the cell; anything else is set-up
             print(failure_line(path, exc), file=sys.stderr)
             return 1
-        plan.record_run(path, root, plan.notebook_inputs(path, root))
+        plan.record_run(path, root, inputs)
         print(f"ok {path} ({seconds:.0f} s, profile {profile})")
     return 0
