@@ -52,12 +52,12 @@ def test_missing_notebook_is_one_line(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"FAILED {tmp_path / 'nope.ipynb'}: no such notebook"
 
 
-def test_runner_removes_its_temporary_notebook_when_terminated(tmp_path):
-    """SIGTERM mid-run: one line, the notebook unchanged, no temporary file left behind."""
+def interrupted_run(tmp_path, signum: int) -> tuple[Path, bytes, subprocess.Popen, str]:
+    """Start the runner on a slow notebook, send ``signum`` once its kernel runs; wait."""
     path = tmp_path / "slow.ipynb"
     write_notebook(path, "import time\nprint('started', flush=True)\ntime.sleep(60)")
     before = path.read_bytes()
-    runner = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "cnnlab_build", "run", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -68,31 +68,23 @@ def test_runner_removes_its_temporary_notebook_when_terminated(tmp_path):
         assert time.monotonic() < deadline, "the runner never started"
         time.sleep(0.2)
     time.sleep(3)  # let the kernel start
-    runner.send_signal(signal.SIGTERM)
-    _, err = runner.communicate(timeout=60)
-    assert runner.returncode == 130
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    return path, before, process, err
+
+
+def test_runner_removes_its_temporary_notebook_when_terminated(tmp_path):
+    """SIGTERM mid-run: one line, the notebook unchanged, no temporary file left behind."""
+    path, before, process, err = interrupted_run(tmp_path, signal.SIGTERM)
+    assert process.returncode == 130
     assert err.strip().splitlines() == [f"INTERRUPTED {path} by SIGTERM: notebook left unchanged"]
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.glob("*slow*")] == ["slow.ipynb"]
 
 
 def test_runner_reports_ctrl_c_in_one_line(tmp_path):
-    path = tmp_path / "slow.ipynb"
-    write_notebook(path, "import time\ntime.sleep(60)")
-    runner = subprocess.Popen(
-        [sys.executable, "-m", "cnnlab_build", "run", str(path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".slow.ipynb.partial-") for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline, "the runner never started"
-        time.sleep(0.2)
-    time.sleep(3)
-    runner.send_signal(signal.SIGINT)
-    _, err = runner.communicate(timeout=60)
-    assert runner.returncode == 130
+    path, _, process, err = interrupted_run(tmp_path, signal.SIGINT)
+    assert process.returncode == 130
     assert err.strip().splitlines()[-1].startswith(f"INTERRUPTED {path} by SIGINT")
     assert len(err.strip().splitlines()) == 1, err
     assert [p.name for p in tmp_path.glob("*slow*")] == ["slow.ipynb"]
