@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,3 +48,27 @@ def test_grayscale_filter_recovers_bt601():
     model = pointwise.train_grayscale_filter(x, y, epochs=30)
     kernel, _ = model.get_layer("to_gray").get_weights()
     np.testing.assert_allclose(kernel.ravel(), pointwise.BT601_LUMA, atol=0.01)
+
+
+def test_optimizer_race_on_an_ill_conditioned_quadratic():
+    a = np.diag([1.0, 0.001, 1.0])
+    b = a @ np.array([0.5, -0.2, 0.1])
+    rows = {row["optimizer"]: row["steps"] for row in pointwise.optimizer_race(a, b)}
+    assert rows["momentum"] < rows["sgd"]
+    assert pointwise.steps_to_solve(a, b, "sgd", rate=5.0) is None  # diverges
+    with pytest.raises(ValueError, match="method must be"):
+        pointwise.steps_to_solve(a, b, "rmsprop", rate=0.1)
+
+
+def test_luma_quadratic_is_solved_by_bt601():
+    x, y = pointwise.grayscale_patches(pointwise.sample_photos(), count=64, seed=1)
+    a, b = pointwise.luma_loss_quadratic(x, y)
+    np.testing.assert_allclose(np.linalg.solve(a, b)[:3], pointwise.BT601_LUMA, atol=1e-5)
+
+
+def test_separable_params_match_the_formulas():
+    counts = pointwise.separable_params(32, 64, 3)
+    assert counts["standard 3x3 conv"] == (9 * 32 + 1) * 64
+    assert counts["depthwise 3x3"] == 9 * 32 + 32
+    assert counts["pointwise 1x1"] == (32 + 1) * 64
+    assert counts["depthwise-separable, total"] == 320 + 2112

@@ -120,3 +120,21 @@ def test_conv_costs_match_keras():
     layer.build((None, 28, 28, 192))
     assert shapes.conv_params(25, 192, 32) == layer.count_params()
     assert shapes.conv2d_macs(28, 28, 5, 192, 32) == 28 * 28 * 32 * 5 * 5 * 192
+
+
+def test_layer_names_show_non_default_arguments():
+    rows = shapes.layer_table(
+        (100, 3),
+        [
+            shapes.Conv1DSpec(8, 5, strides=2, padding="same"),
+            shapes.Conv1DSpec(8, 3, dilation_rate=2),
+            shapes.MaxPool1DSpec(3, strides=2),
+            shapes.MaxPool1DSpec(2),
+        ],
+    )
+    assert [row.layer for row in rows] == [
+        "Conv1D(filters=8, kernel=5, strides=2, padding='same')",
+        "Conv1D(filters=8, kernel=3, dilation_rate=2)",
+        "MaxPool1D(3, strides=2)",
+        "MaxPool1D(2)",
+    ]

@@ -133,6 +133,12 @@ def conv2d_macs(
     return out_height * out_width * filters * kernel_size * kernel_size * in_channels
 
 
+def _name(head: str, **arguments: tuple[object, object]) -> str:
+    """A layer's name: ``head`` plus every argument that differs from its default, then ')'."""
+    extra = [f"{key}={value!r}" for key, (value, default) in arguments.items() if value != default]
+    return ", ".join([head, *extra]) + ")"
+
+
 def layer_table(input_shape: tuple[int, int], specs: list[LayerSpec]) -> list[LayerRow]:
     """Output shape, parameter count and the formula used, layer by layer, for a 1-D network."""
     if len(input_shape) != 2:
@@ -151,7 +157,12 @@ def layer_table(input_shape: tuple[int, int], specs: list[LayerSpec]) -> list[La
                 shape[0], spec.kernel_size, spec.strides, spec.padding, spec.dilation_rate
             )
             params = conv_params(spec.kernel_size, shape[1], spec.filters)
-            name = f"Conv1D(filters={spec.filters}, kernel={spec.kernel_size})"
+            name = _name(
+                f"Conv1D(filters={spec.filters}, kernel={spec.kernel_size}",
+                strides=(spec.strides, 1),
+                padding=(spec.padding, "valid"),
+                dilation_rate=(spec.dilation_rate, 1),
+            )
             formula = f"({spec.kernel_size} x {shape[1]} + 1) x {spec.filters} = {params:,}"
             shape = (out, spec.filters)
         elif isinstance(spec, MaxPool1DSpec):
@@ -159,7 +170,11 @@ def layer_table(input_shape: tuple[int, int], specs: list[LayerSpec]) -> list[La
                 raise ValueError("MaxPool1D needs a (length, channels) input")
             out = pool1d_output_length(shape[0], spec.pool_size, spec.strides, spec.padding)
             params = 0
-            name = f"MaxPool1D({spec.pool_size})"
+            name = _name(
+                f"MaxPool1D({spec.pool_size}",
+                strides=(spec.strides, None),
+                padding=(spec.padding, "valid"),
+            )
             formula = "no weights"
             shape = (out, shape[1])
         elif isinstance(spec, FlattenSpec):
