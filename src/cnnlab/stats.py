@@ -1,0 +1,74 @@
+"""Statistics for test-set results: how far an accuracy can be trusted, and whether two differ.
+
+scipy does the arithmetic (its binomial test and Wilson interval are well tested); this module
+only says which test answers which question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import binomtest
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """An accuracy measured on ``n`` test images, with its 95% Wilson interval."""
+
+    correct: int
+    n: int
+    low: float
+    high: float
+
+    @property
+    def value(self) -> float:
+        """The measured accuracy, correct / n."""
+        return self.correct / self.n
+
+    def __str__(self) -> str:
+        return f"{self.value:.2%} [{self.low:.1%}, {self.high:.1%}]"
+
+
+def accuracy_interval(correct: int, n: int, confidence: float = 0.95) -> Accuracy:
+    """The accuracy ``correct / n`` with its Wilson score interval (sound at small n and near 1)."""
+    if n < 1 or not 0 <= correct <= n:
+        raise ValueError(f"need 0 <= correct <= n and n >= 1, got correct={correct}, n={n}")
+    interval = binomtest(int(correct), int(n)).proportion_ci(confidence, method="wilson")
+    return Accuracy(int(correct), int(n), float(interval.low), float(interval.high))
+
+
+def accuracy_of(y_true: np.ndarray, y_pred: np.ndarray, confidence: float = 0.95) -> Accuracy:
+    """Accuracy of predicted labels against true labels, with its Wilson interval."""
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{y_true.size} true labels but {y_pred.size} predictions")
+    return accuracy_interval(int((y_true == y_pred).sum()), y_true.size, confidence)
+
+
+@dataclass(frozen=True)
+class McNemar:
+    """Exact McNemar test on paired predictions: only images the two models disagree on count."""
+
+    only_first_right: int
+    only_second_right: int
+    p_value: float
+
+    def __str__(self) -> str:
+        return (
+            f"only the first right: {self.only_first_right}, only the second right: "
+            f"{self.only_second_right}, exact McNemar p = {self.p_value:.3g}"
+        )
+
+
+def mcnemar(y_true: np.ndarray, first: np.ndarray, second: np.ndarray) -> McNemar:
+    """Do two models' accuracies on the same images differ more than chance would make them?"""
+    y_true, first, second = (np.asarray(a).ravel() for a in (y_true, first, second))
+    if not y_true.shape == first.shape == second.shape:
+        raise ValueError("both models must be scored on the same images")
+    first_right, second_right = first == y_true, second == y_true
+    b = int((first_right & ~second_right).sum())
+    c = int((~first_right & second_right).sum())
+    # With no disagreements there is no evidence of a difference at all.
+    p = 1.0 if b + c == 0 else float(binomtest(b, b + c, 0.5).pvalue)
+    return McNemar(b, c, p)

@@ -1,0 +1,47 @@
+"""Wilson intervals and McNemar's exact test agree with known values and refuse bad input."""
+
+import numpy as np
+import pytest
+
+from cnnlab.stats import accuracy_interval, accuracy_of, mcnemar
+
+
+def test_wilson_interval_matches_the_closed_form():
+    n, correct, z = 128, 122, 1.959963984540054
+    p = correct / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    result = accuracy_interval(correct, n)
+    assert result.low == pytest.approx(centre - half, abs=1e-9)
+    assert result.high == pytest.approx(centre + half, abs=1e-9)
+    assert result.value == p and str(result) == "95.31% [90.2%, 97.8%]"
+
+
+def test_a_perfect_score_still_gets_an_interval_below_one():
+    result = accuracy_interval(20, 20)
+    assert result.high == pytest.approx(1.0) and result.low < 0.9
+
+
+def test_accuracy_of_counts_agreements_and_rejects_mismatched_lengths():
+    assert accuracy_of(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0])).correct == 3
+    with pytest.raises(ValueError, match="4 true labels but 3 predictions"):
+        accuracy_of(np.zeros(4), np.zeros(3))
+    with pytest.raises(ValueError, match="need 0 <= correct <= n"):
+        accuracy_interval(5, 4)
+
+
+def test_mcnemar_counts_only_disagreements_and_uses_the_exact_binomial():
+    y = np.zeros(30, dtype=int)
+    first, second = y.copy(), y.copy()
+    first[:5] = 1  # the first model alone wrong on 5 images
+    second[5:7] = 1  # the second alone wrong on 2
+    second[20:] = 1
+    first[20:] = 1  # both wrong on 10: these carry no information
+    result = mcnemar(y, first, second)
+    assert (result.only_first_right, result.only_second_right) == (2, 5)
+    assert result.p_value == pytest.approx(0.453125)  # 2 * P(X <= 2), X ~ Binomial(7, 1/2)
+
+
+def test_mcnemar_with_identical_predictions_finds_no_difference():
+    y = np.array([0, 1, 1])
+    assert mcnemar(y, y, y).p_value == 1.0
