@@ -1,5 +1,6 @@
-"""Grad-CAM maps are well formed."""
+"""Grad-CAM maps are well formed, read the logit, and the examples cover every class and verdict."""
 
+import keras
 import numpy as np
 
 from cnnlab import gradcam, models
@@ -11,3 +12,32 @@ def test_grad_cam_maps_are_normalised_heatmaps():
     maps = gradcam.grad_cam(model, images, "conv")
     assert maps.shape == (3, 32, 32)
     assert maps.min() >= 0 and maps.max() <= 1
+
+
+def test_grad_cam_still_sees_evidence_when_the_sigmoid_is_saturated():
+    # Push the output bias so far that the sigmoid is flat (p = 1 in float32): its gradient is
+    # zero there, so a probability-based map would be blank; the logit's gradient is not.
+    keras.utils.set_random_seed(0)
+    model = models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
+    head = model.get_layer("tumour")
+    head.bias.assign([60.0])
+    images = np.random.default_rng(1).random((2, 16, 16, 1)).astype("float32") * 255
+    assert np.all(model.predict(images, verbose=0) == 1.0)
+    maps = gradcam.grad_cam(model, images, "conv")
+    assert maps.max(axis=(1, 2)).tolist() == [1.0, 1.0]
+
+
+def test_examples_cover_each_class_and_verdict_from_a_shuffle():
+    labels = np.array([0] * 10 + [1] * 10)  # stored ordered, like the test batches
+    predicted = labels.copy()
+    predicted[[3, 7, 15]] = 1 - predicted[[3, 7, 15]]
+    chosen = gradcam.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
+    cells = [(label, right) for _, label, right in chosen]
+    assert cells.count((0, True)) == 2 and cells.count((0, False)) == 2
+    assert cells.count((1, True)) == 2 and cells.count((1, False)) == 1  # only one wrong "yes"
+    for index, label, right in chosen:
+        assert labels[index] == label and (predicted[index] == label) == right
+    right_no = [i for i, label, right in chosen if label == 0 and right]
+    assert right_no != [0, 1]  # shuffled, not the first images in storage order
+    again = gradcam.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
+    assert again == chosen

@@ -7,23 +7,44 @@ import numpy as np
 import tensorflow as tf
 
 
-def grad_cam(model: keras.Model, images: np.ndarray, layer_name: str) -> np.ndarray:
-    """Heatmaps in [0, 1], one per image, at the input's height and width (Selvaraju et al.).
+def grad_cam(
+    model: keras.Model, images: np.ndarray, layer_name: str, output_layer: str = "tumour"
+) -> np.ndarray:
+    """Heatmaps in [0, 1], one per image, at the input's size (Selvaraju et al., 2017).
 
-    For a one-unit sigmoid output. Each feature map of ``layer_name`` is weighted by the mean
-    gradient of the predicted class's probability with respect to it; the positive part of the
-    weighted sum is the map.
+    For a one-unit sigmoid output layer. The gradient is taken of the logit (the output
+    layer's value before the sigmoid), signed towards the predicted class, as in the paper: the
+    sigmoid's own gradient vanishes on confident outputs and would leave blank maps.
     """
-    layer = model.get_layer(layer_name)
-    probe = keras.Model(model.inputs, [layer.output, *model.outputs])
+    layer, head = model.get_layer(layer_name), model.get_layer(output_layer)
+    probe = keras.Model(model.inputs, [layer.output, head.input])
     images = tf.convert_to_tensor(images, dtype=tf.float32)
     with tf.GradientTape() as tape:
-        features, output = probe(images, training=False)
-        # Evidence for the predicted class: p for "yes", 1 - p for "no".
-        score = tf.where(output[:, 0] >= 0.5, output[:, 0], 1 - output[:, 0])
+        features, penultimate = probe(images, training=False)
+        logit = tf.matmul(penultimate, head.kernel)[:, 0] + head.bias[0]
+        # Evidence for the predicted class: the logit for "yes", minus it for "no".
+        score = tf.where(logit >= 0, logit, -logit)
     grads = tape.gradient(score, features)
     weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
     cams = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1, keepdims=True))
     cams = tf.image.resize(cams, images.shape[1:3])[..., 0].numpy()
     peak = cams.reshape(len(cams), -1).max(axis=1)[:, None, None]
     return np.divide(cams, peak, out=np.zeros_like(cams), where=peak > 0)
+
+
+def examples_by_class_and_verdict(
+    labels: np.ndarray, predicted: np.ndarray, per_cell: int = 1, seed: int = 0
+) -> list[tuple[int, int, bool]]:
+    """Random test images for each (true class, right or wrong) cell: ``(index, class, right)``.
+
+    Drawn from a seeded shuffle, so both classes and both verdicts are shown whatever order the
+    test set is stored in; a cell with fewer images than ``per_cell`` gives what it has.
+    """
+    labels, predicted = np.asarray(labels).ravel(), np.asarray(predicted).ravel()
+    order = np.random.default_rng(seed).permutation(len(labels))
+    chosen = []
+    for label in np.unique(labels):
+        for right in (True, False):
+            cell = [i for i in order if labels[i] == label and (predicted[i] == label) == right]
+            chosen += [(int(i), int(label), right) for i in cell[:per_cell]]
+    return chosen
