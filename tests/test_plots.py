@@ -10,7 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnlab.plots import image_grid, plot_confusion, plot_history  # noqa: E402
+from cnnlab.plots import (  # noqa: E402
+    heatmap_grid,
+    image_grid,
+    plot_confusion,
+    plot_history,
+)
 
 
 def title_collisions(fig) -> list[str]:
@@ -53,9 +58,109 @@ def test_confusion_matrix_writes_every_count():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted", "true")
 
 
+def test_heatmap_grid_titles_each_row_with_its_own_model_and_has_a_colour_bar():
+    images = np.zeros((3, 16, 16, 1))
+    maps = np.random.default_rng(0).random((3, 16, 16))
+    rows = {
+        "A": (maps, ["true yes, p(yes) 0.91: right"] * 3),
+        "B": (maps, ["true yes, p(yes) 0.20: wrong"] * 3),
+    }
+    fig = heatmap_grid(images, rows)
+    titled = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title().split("\n")[0] for ax in titled] == ["A"] * 3 + ["B"] * 3
+    assert titled[3].get_title().endswith("wrong")
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and "Grad-CAM" in bars[0].get_ylabel()
+    assert title_collisions(fig) == []
+
+
 def test_image_grid_titles_two_lines_without_collisions():
     images = np.zeros((8, 32, 32, 3), dtype=np.uint8)
     titles = [f"true class {i}\npredicted class {i + 1}" for i in range(8)]
     fig = image_grid(images, titles, columns=4, size=1.3)
     assert sum(1 for ax in fig.axes if ax.get_title()) == 8
     assert title_collisions(fig) == []
+
+
+from cnnlab.plots import compare_histories, inception_diagram, plot_confusions  # noqa: E402
+
+
+def text_collisions(ax) -> list[str]:
+    """Non-empty texts of ``ax`` whose boxes overlap each other."""
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [t for t in ax.texts if t.get_text()]
+    return [
+        f"{a.get_text()!r} runs into {b.get_text()!r}"
+        for a, b in itertools.combinations(texts, 2)
+        if a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
+    ]
+
+
+def test_inception_diagram_labels_every_branch_without_overlaps():
+    fig = inception_diagram([64, 96, 128, 16, 32, 32], in_channels=64)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts if t.get_text()]
+    assert labels[0] == "input: 64 channels"
+    assert "concatenate channels: 64 + 128 + 32 + 32 = 256 channels out" in labels
+    for expected in (
+        "1x1 conv\n64 filters",
+        "1x1 conv, 96 filters\n(widens 64 → 96)",
+        "3x3 conv\n128 filters",
+        "1x1 conv, 16 filters\n(reduces 64 → 16)",
+        "5x5 conv\n32 filters",
+        "3x3 max-pool\nstride 1",
+        "1x1 conv\n32 filters",
+    ):
+        assert expected in labels
+    assert text_collisions(ax) == []
+    renderer = fig.canvas.get_renderer()
+    for text in ax.texts:  # every label inside the figure
+        assert fig.bbox.contains(*text.get_window_extent(renderer).min)
+        assert fig.bbox.contains(*text.get_window_extent(renderer).max)
+
+
+def test_compare_histories_puts_runs_on_shared_axes_with_the_floor():
+    runs = {
+        "a": {
+            "accuracy": [0.5, 0.6],
+            "val_accuracy": [0.4, 0.5],
+            "loss": [1, 0.8],
+            "val_loss": [1.1, 0.9],
+        },
+        "b": {
+            "accuracy": [0.3, 0.7],
+            "val_accuracy": [0.2, 0.6],
+            "loss": [2, 0.7],
+            "val_loss": [2.1, 0.8],
+        },
+    }
+    fig = compare_histories(runs, loss_floors={"b": 0.5})
+    accuracy, loss = fig.axes
+    assert [ax.get_xlabel() for ax in fig.axes] == ["epoch", "epoch"]
+    assert len(accuracy.lines) == 4 and len(loss.lines) == 5
+    floor = loss.lines[-1]
+    assert floor.get_linestyle() == "--" and list(floor.get_ydata()) == [0.5, 0.5]
+    legend = [t.get_text() for t in loss.get_legend().get_texts()]
+    assert "b: least possible loss 0.50" in legend
+    ticks = accuracy.get_xticks()
+    assert np.allclose(ticks, np.round(ticks))
+    assert title_collisions(fig) == []
+
+
+def test_plot_confusions_shows_rates_counts_and_one_colour_bar():
+    matrices = {"first": np.array([[3, 1], [0, 4]]), "second": np.array([[2, 2], [1, 3]])}
+    fig = plot_confusions(matrices, ["no", "yes"])
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["first", "second"]
+    assert len(fig.axes) == 3  # two panels and one colour bar
+    assert sorted(t.get_text() for t in panels[0].texts) == [
+        "0.00\n(0)",
+        "0.25\n(1)",
+        "0.75\n(3)",
+        "1.00\n(4)",
+    ]
+    assert fig.axes[2].get_ylabel() == "fraction of the true class (row)"
+    assert title_collisions(fig) == []
+    counts = plot_confusions(matrices, ["no", "yes"], normalise=False)
+    assert sorted(t.get_text() for t in counts.axes[0].texts) == ["0", "1", "3", "4"]

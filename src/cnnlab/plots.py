@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
 
@@ -50,6 +51,29 @@ def plot_confusion(matrix: np.ndarray, class_names: list[str], title: str) -> Fi
     return fig
 
 
+def heatmap_grid(
+    images: np.ndarray, rows: dict[str, tuple[np.ndarray, list[str]]], alpha: float = 0.4
+) -> Figure:
+    """Heat maps over grayscale images: one row per model (its maps, its titles), one colour bar."""
+    columns = len(images)
+    fig, axes = plt.subplots(
+        len(rows),
+        columns,
+        figsize=(2.3 * columns + 1, 2.6 * len(rows)),
+        squeeze=False,
+        layout="constrained",
+    )
+    for row, (name, (maps, titles)) in zip(axes, rows.items(), strict=True):
+        for ax, image, heat, title in zip(row, images, maps, titles, strict=True):
+            ax.imshow(np.squeeze(image), cmap="gray")
+            shown = ax.imshow(heat, cmap="jet", alpha=alpha, vmin=0, vmax=1)
+            ax.set_title(f"{name}\n{title}", fontsize=8)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.colorbar(shown, ax=axes, shrink=0.8, label="Grad-CAM weight (1 = strongest evidence)")
+    return fig
+
+
 def image_grid(
     images: Sequence[np.ndarray] | np.ndarray,
     titles: list[str],
@@ -67,5 +91,164 @@ def image_grid(
     for ax, image, title in zip(axes.flat, images, titles, strict=False):
         ax.imshow(np.squeeze(image), cmap=cmap)
         ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def compare_histories(
+    histories: dict[str, dict[str, list[float]]],
+    metric: str = "accuracy",
+    loss_floors: dict[str, float] | None = None,
+) -> Figure:
+    """Several runs on the same two axes (``metric`` and loss), one colour per run.
+
+    Solid lines with markers are validation, dotted lines training; ``loss_floors`` (per run)
+    are drawn as dashed horizontal lines on the loss panel: a loss no model can go below (e.g.
+    with label smoothing), so curves are compared by their distance to it.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for (name, history), colour in zip(histories.items(), colours, strict=False):
+        for ax, key in zip(axes, (metric, "loss"), strict=True):
+            epochs = np.arange(1, len(history[key]) + 1)
+            ax.plot(epochs, history[key], ":", color=colour, lw=1.5, label=f"{name}, train")
+            if f"val_{key}" in history:
+                ax.plot(
+                    epochs, history[f"val_{key}"], "o-", color=colour, label=f"{name}, validation"
+                )
+        floor = (loss_floors or {}).get(name)
+        if floor is not None:
+            axes[1].axhline(
+                floor,
+                color=colour,
+                linestyle="--",
+                label=f"{name}: least possible loss {floor:.2f}",
+            )
+    for ax, key in zip(axes, (metric, "loss"), strict=True):
+        ax.set(xlabel="epoch", ylabel=key, title=key)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[1].set_ylim(bottom=0)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusions(
+    matrices: dict[str, np.ndarray], class_names: list[str], normalise: bool = True
+) -> Figure:
+    """Confusion matrices side by side on one colour scale, with one colour bar.
+
+    With ``normalise`` each row is divided by its total (the rate at which a true class gets
+    each prediction; the diagonal is per-class recall) and each cell shows rate and count.
+    """
+    n = len(class_names)
+    size = 1.0 + 0.55 * n
+    fig, axes = plt.subplots(
+        1,
+        len(matrices),
+        figsize=(size * len(matrices) + 1.2, size + 0.6),
+        layout="constrained",
+        squeeze=False,
+    )
+    counts = {name: np.asarray(m) for name, m in matrices.items()}
+    vmax = 1.0 if normalise else max(float(m.max()) for m in counts.values())
+    ticks = np.arange(n)
+    for ax, (name, matrix) in zip(axes[0], counts.items(), strict=True):
+        totals = matrix.sum(axis=1, keepdims=True)
+        values = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
+        shown = values if normalise else matrix
+        image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=vmax)
+        for (i, j), count in np.ndenumerate(matrix):
+            text = f"{values[i, j]:.2f}\n({count})" if normalise else str(count)
+            dark = shown[i, j] > vmax / 2
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=6.5 if normalise else 8,
+                color="white" if dark else "black",
+            )
+        ax.set_xticks(ticks, class_names, rotation=45, ha="right")
+        ax.set_yticks(ticks, class_names)
+        ax.set(xlabel="predicted", ylabel="true", title=name)
+    label = "fraction of the true class (row)" if normalise else "images"
+    fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label=label)
+    return fig
+
+
+def inception_diagram(filters: list[int], in_channels: int) -> Figure:
+    """The four branches of an Inception module with their filter counts, as boxes and arrows.
+
+    ``filters = [f1x1, f3x3_reduce, f3x3, f5x5_reduce, f5x5, pool_proj]``; a 1x1 "reduction"
+    with more filters than the module's input channels is drawn in orange: it widens.
+    """
+    f1, f3r, f3, f5r, f5, fp = filters
+    width, height, gap = 2.2, 0.8, 2.6
+    xs = [i * gap for i in range(4)]
+    centre = (xs[0] + xs[-1]) / 2
+    rows = {"input": 4.2, "first": 2.8, "second": 1.4, "concat": 0.0}
+
+    def reduction(count: int) -> tuple[str, str]:
+        verb = "widens" if count > in_channels else "reduces"
+        colour = "#f6c28b" if count > in_channels else "#cfe3f5"
+        return f"1x1 conv, {count} filters\n({verb} {in_channels} → {count})", colour
+
+    plain = "#cfe3f5"
+    branches = [
+        [(f"1x1 conv\n{f1} filters", plain)],
+        [reduction(f3r), (f"3x3 conv\n{f3} filters", plain)],
+        [reduction(f5r), (f"5x5 conv\n{f5} filters", plain)],
+        [("3x3 max-pool\nstride 1", "#e4e4e4"), (f"1x1 conv\n{fp} filters", plain)],
+    ]
+    total = f1 + f3 + f5 + fp
+    fig, ax = plt.subplots(figsize=(10, 5))
+
+    def box(x: float, y: float, text: str, colour: str, box_width: float = width) -> None:
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_width / 2, y - height / 2),
+                box_width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.12",
+                facecolor=colour,
+                edgecolor="#333333",
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
+        ax.annotate(
+            "",
+            xy=(x1, y1 + height / 2),
+            xytext=(x0, y0 - height / 2),
+            arrowprops={"arrowstyle": "->", "color": "#333333"},
+        )
+
+    wide = xs[-1] - xs[0] + width
+    box(centre, rows["input"], f"input: {in_channels} channels", "#ffffff", wide)
+    box(
+        centre,
+        rows["concat"],
+        f"concatenate channels: {f1} + {f3} + {f5} + {fp} = {total} channels out",
+        "#ffffff",
+        wide,
+    )
+    for x, branch in zip(xs, branches, strict=True):
+        arrow(x, rows["input"], x, rows["first"])
+        box(x, rows["first"], *branch[0])
+        if len(branch) == 2:
+            box(x, rows["second"], *branch[1])
+            arrow(x, rows["first"], x, rows["second"])
+        last = rows["second"] if len(branch) == 2 else rows["first"]
+        arrow(x, last, x, rows["concat"])
+    ax.set(
+        xlim=(xs[0] - width / 2 - 0.2, xs[-1] + width / 2 + 0.2),
+        ylim=(rows["concat"] - height / 2 - 0.2, rows["input"] + height / 2 + 0.2),
+        title=f"Inception module, filters {list(filters)}: {in_channels} channels in, {total} out",
+    )
+    ax.axis("off")
     fig.tight_layout()
     return fig
