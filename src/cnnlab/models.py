@@ -11,13 +11,20 @@ INCEPTION_FILTERS = ([64, 96, 128, 16, 32, 32], [128, 128, 192, 32, 96, 64])
 
 
 def brain_tumor_sequential(
-    input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE, 1), filters: int = 32, units: int = 128
+    input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE, 1),
+    filters: int = 32,
+    units: int = 128,
+    scale: float = 1 / 255,
 ) -> keras.Model:
-    """The report's Sequential CNN: rescale, Conv2D 3x3, MaxPool, Flatten, Dense, sigmoid."""
+    """The report's Sequential CNN: rescale, Conv2D 3x3, MaxPool, Flatten, Dense, sigmoid.
+
+    ``scale=1.0`` feeds raw 0-255 pixels, as the report likely did (its imports hold no
+    Rescaling layer and its code divides by 255 only for CIFAR-10).
+    """
     return keras.Sequential(
         [
             keras.Input(shape=input_shape, name="image"),
-            layers.Rescaling(1 / 255, name="rescale"),
+            layers.Rescaling(scale, name="rescale"),
             layers.Conv2D(filters, 3, activation="relu", name="conv"),
             layers.MaxPooling2D(name="pool"),
             layers.Flatten(name="flatten"),
@@ -29,11 +36,14 @@ def brain_tumor_sequential(
 
 
 def brain_tumor_functional(
-    input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE, 1), filters: int = 32, units: int = 128
+    input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE, 1),
+    filters: int = 32,
+    units: int = 128,
+    scale: float = 1 / 255,
 ) -> keras.Model:
     """The same network as ``brain_tumor_sequential``, written with the Functional API."""
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Rescaling(1 / 255, name="rescale")(inputs)
+    x = layers.Rescaling(scale, name="rescale")(inputs)
     x = layers.Conv2D(filters, 3, activation="relu", name="conv")(x)
     x = layers.MaxPooling2D(name="pool")(x)
     x = layers.Flatten(name="flatten")(x)
