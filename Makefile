@@ -108,8 +108,8 @@ test-html: $(INSTALLED)
 	@$(BIN)/pytest -p no:cacheprovider tests/browser
 
 lint: $(INSTALLED)
-	@$(BIN)/ruff check src tests benchmarks $(NOTEBOOKS)
-	@$(BIN)/ruff format --check src tests benchmarks $(NOTEBOOKS)
+	@$(BIN)/ruff check src tests benchmarks solutions $(NOTEBOOKS)
+	@$(BIN)/ruff format --check src tests benchmarks solutions $(NOTEBOOKS)
 	@$(BIN)/mypy
 
 clean:

@@ -1,0 +1,36 @@
+"""Worked solutions to the exercises of notebook 03 (the brain-tumour CNN).
+
+Exercise 1: the Wilson interval solves |p_hat - p| = z sqrt(p(1 - p)/n) for p, which gives the
+centre (p_hat + z²/2n) / (1 + z²/n) and half-width z sqrt(p_hat(1 - p_hat)/n + z²/4n²) / (1 + z²/n).
+With p_hat = 122/128 it is about (0.902, 0.978).
+
+Exercise 2: with padding='same' the 3x3 convolution keeps 256 x 256 x 32, pooling by 2 leaves
+128 x 128 x 32 = 524,288 values, and each of the 128 units has one weight per value plus a bias.
+
+Exercise 3: only the 19 disagreements count. If the models are equally good, the number that go
+to A is Binomial(19, 1/2); the p-value is the chance of a split at least as uneven as 5 to 14.
+"""
+
+import numpy as np
+from scipy.stats import binomtest, norm
+
+
+def wilson_interval(correct: int = 122, n: int = 128) -> tuple[float, float]:
+    """The 95% Wilson interval of the accuracy correct / n, from its closed form."""
+    z = norm.ppf(0.975)
+    p = correct / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return float(centre - half), float(centre + half)
+
+
+def dense_parameters() -> int:
+    """Weights of the Dense(128) layer when the convolution pads 'same'."""
+    side = 256 // 2  # 'same' keeps 256, pooling by 2 halves it
+    inputs = side * side * 32
+    return (inputs + 1) * 128
+
+
+def mcnemar_p_value() -> float:
+    """Two-sided exact McNemar p-value: a binomial test on the 5 + 14 disagreements."""
+    return float(binomtest(5, 5 + 14, 0.5).pvalue)
