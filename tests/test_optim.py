@@ -54,3 +54,47 @@ def test_optimizer_state_counts():
     assert optim.optimizer_state_size(model, "sgd")["state values"] == 0
     assert optim.optimizer_state_size(model, "momentum")["state values"] == weights
     assert optim.optimizer_state_size(model, "adam")["state values"] == 2 * weights
+
+
+def test_gradient_norm_is_zero_at_the_saddle_and_minima_only():
+    assert optim.gradient_norm(optim.saddle, np.array([0.0, 0.0])) == 0.0
+    assert optim.gradient_norm(optim.saddle, np.array([0.0, 1.0])) == pytest.approx(0.0)
+    # grad = (2x, y^3 - y) = (0.6, 0) at (0.3, 0)
+    assert optim.gradient_norm(optim.saddle, np.array([0.3, 0.0])) == pytest.approx(0.6)
+
+
+def test_a_start_exactly_on_y_0_ends_at_the_saddle():
+    path = optim.trajectory(optim.saddle, "adam", (0.3, 0.0), 0.05, 200)
+    assert (path[:, 1] == 0).all()
+    assert np.linalg.norm(path[-1]) < 1e-3
+
+
+def test_mean_baseline_is_the_target_variance():
+    (_, y), (_, y_val) = optim.synthetic_regression(seed=3)
+    baseline = optim.mean_baseline_mse(seed=3)
+    assert baseline["train"] == pytest.approx(float(y.var()), rel=1e-5)
+    assert baseline["validation"] >= float(y_val.var())  # the training mean is not y_val's
+
+
+def test_first_nonfinite_epoch_and_rises():
+    assert optim.first_nonfinite_epoch([3.0, 2.0, 1e30, float("inf"), float("nan")]) == 4
+    assert optim.first_nonfinite_epoch([3.0, 2.0]) is None
+    assert optim.epochs_loss_rose([3.0, 2.0, 2.5, 1.0, 1.2]) == 2
+    assert optim.epochs_loss_rose([3.0, 2.0, 1.0]) == 0
+
+
+def test_sweep_verdicts():
+    nan = float("nan")
+    histories = {
+        0.01: {"loss": [3.0, 2.0, 1.5]},
+        0.1: {"loss": [3.0, 0.5, 0.1]},
+        1.0: {"loss": [3.0, 2.0, 2.5]},
+        10.0: {"loss": [1e30, nan, nan]},
+    }
+    assert optim.good_rates(histories) == [0.1]
+    assert optim.sweep_verdicts(histories) == {
+        0.01: "1.5 (still falling)",
+        0.1: "0.10 (within 10x of best)",
+        1.0: "unsettled, > 10x best",
+        10.0: "diverged (nan)",
+    }

@@ -9,12 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-OPTIMIZERS: dict[str, Callable[[float], keras.optimizers.Optimizer]] = {
-    "sgd": lambda lr: keras.optimizers.SGD(lr),
-    "momentum": lambda lr: keras.optimizers.SGD(lr, momentum=0.9),
-    "adam": lambda lr: keras.optimizers.Adam(lr),
-    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
-}
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
 
 # A point (x, y) of a toy surface: the keras.Variable an optimizer moves, a NumPy vector, or
 # the pair of NumPy grids a contour plot evaluates; the value has the matching type.
@@ -24,9 +19,15 @@ SurfaceValue: TypeAlias = tf.Tensor | np.ndarray | float
 
 def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
     """A fresh Keras optimizer by short name (sgd, momentum, adam, rmsprop)."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
-    return OPTIMIZERS[name](learning_rate)
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate)
+    if name == "momentum":
+        return keras.optimizers.SGD(learning_rate, momentum=0.9)
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate)
+    if name == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate)
+    raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
 
 
 def quadratic_bowl(v: Point) -> SurfaceValue:
@@ -53,6 +54,7 @@ def trajectory(
     for _ in range(steps):
         with tf.GradientTape() as tape:
             value = objective(point)
+        # Each optimizer's own update rule (plain step, momentum, Adam's moments) runs here.
         opt.apply_gradients([(tape.gradient(value, point), point)])
         path.append(point.numpy().copy())
     return np.array(path)
@@ -65,6 +67,14 @@ def steps_to_leave(path: np.ndarray, centre: tuple[float, float], radius: float)
     return int(outside[0]) if outside.size else None
 
 
+def gradient_norm(objective: Callable[[keras.Variable], tf.Tensor], point: np.ndarray) -> float:
+    """The length of ``objective``'s gradient at ``point``: zero at a minimum and at a saddle."""
+    variable = keras.Variable(np.asarray(point, dtype="float32"))
+    with tf.GradientTape() as tape:
+        value = objective(variable)
+    return float(tf.norm(tape.gradient(value, variable)))
+
+
 def synthetic_regression(
     n: int = 1200, seed: int = 0, validation: float = 0.25
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -75,6 +85,16 @@ def synthetic_regression(
     y += rng.normal(0, 0.1, size=n).astype("float32")
     cut = int(n * (1 - validation))
     return (x[:cut], y[:cut, None]), (x[cut:], y[cut:, None])
+
+
+def mean_baseline_mse(seed: int = 0) -> dict[str, float]:
+    """MSE of always predicting the training targets' mean: the score of learning nothing else."""
+    (_, y), (_, y_val) = synthetic_regression(seed=seed)
+    mean = float(y.mean())
+    return {
+        "train": float(np.mean((y - mean) ** 2)),
+        "validation": float(np.mean((y_val - mean) ** 2)),
+    }
 
 
 def small_regressor(seed: int = 0) -> keras.Model:
@@ -157,3 +177,46 @@ def optimizer_state_size(model: keras.Model, optimizer: str) -> dict[str, int]:
         "state values": values,
         "x model weights": values / model.count_params(),
     }
+
+
+def first_nonfinite_epoch(curve: Sequence[float]) -> int | None:
+    """The 1-based epoch at which a loss curve first becomes inf or NaN (None: it never does)."""
+    bad = np.flatnonzero(~np.isfinite(np.asarray(curve, dtype=float)))
+    return int(bad[0]) + 1 if bad.size else None
+
+
+def epochs_loss_rose(curve: Sequence[float]) -> int:
+    """How many epochs ended with a higher loss than the one before: a count of oscillations."""
+    return int(np.sum(np.diff(np.asarray(curve, dtype=float)) > 0))
+
+
+def good_rates(histories: dict[float, dict[str, list[float]]], within: float = 10.0) -> list[float]:
+    """The rates of a sweep whose final training loss is within ``within`` times its best."""
+    finals = {rate: h["loss"][-1] for rate, h in histories.items()}
+    best = min(v for v in finals.values() if np.isfinite(v))
+    return [rate for rate, final in finals.items() if final <= within * best]
+
+
+def sweep_verdicts(
+    histories: dict[float, dict[str, list[float]]], within: float = 10.0
+) -> dict[float, str]:
+    """Each rate's outcome, in words that do not depend on the CPU's rounding.
+
+    A run among ``good_rates`` is shown with its final loss (2 significant digits), as is a
+    run whose loss never rose (a slow, steady run). A run that ends worse and whose loss went
+    up and down is only called unsettled: such runs are chaotic, and their final digits differ
+    from one CPU to another.
+    """
+    good = good_rates(histories, within)
+    verdicts = {}
+    for rate, history in histories.items():
+        final = history["loss"][-1]
+        if first_nonfinite_epoch(history["loss"]) is not None:
+            verdicts[rate] = "diverged (nan)"
+        elif rate in good:
+            verdicts[rate] = f"{final:#.2g} (within {within:g}x of best)"
+        elif epochs_loss_rose(history["loss"]) == 0:
+            verdicts[rate] = f"{final:#.2g} (still falling)"
+        else:
+            verdicts[rate] = f"unsettled, > {within:g}x best"
+    return verdicts

@@ -1,0 +1,170 @@
+"""Exercises of notebook 01: learning-rate divergence, optimizer memory, saddle points."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+from cnnlab import optim
+from cnnlab.exercises import Feedback, solved, unanswered, wrong
+from cnnlab.formatting import fixed
+
+# Exercise 1: the rates to try, and the first epoch at which each one's training loss is inf or
+# NaN (None: finite for all 30 epochs) in optim.learning_rate_sweep(..., epochs=30, seed=42).
+# Precomputed so the check is instant; tests/test_exercises_optimisation.py re-runs the two
+# rates either side of the boundary to keep this table honest.
+STABLE_RATE_GRID = (0.2, 0.22, 0.25, 0.27, 0.3)
+FIRST_NONFINITE_EPOCH: dict[float, int | None] = {
+    0.2: None,
+    0.22: None,
+    0.25: 7,
+    0.27: 12,
+    0.3: 2,
+}
+SWEEP_SEED, SWEEP_EPOCHS = 42, 30
+
+# Exercise 3: the saddle surface, learning rate and number of steps of the notebook's section 2.
+SADDLE_RATE, SADDLE_STEPS, SADDLE_RADIUS = 0.05, 300, 0.5
+
+
+def check_largest_stable_rate(answer: float | None) -> Feedback:
+    """Exercise 1: the largest rate of ``STABLE_RATE_GRID`` whose loss stays finite."""
+    if answer is None:
+        return unanswered(
+            "run optim.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42) and look "
+            "for the first epoch at which each rate's training loss is inf or nan "
+            "(optim.first_nonfinite_epoch)."
+        )
+    stable = [r for r in STABLE_RATE_GRID if FIRST_NONFINITE_EPOCH[r] is None]
+    largest = max(stable)
+    rate = next((r for r in STABLE_RATE_GRID if math.isclose(answer, r)), None)
+    if rate is None:
+        return wrong(f"{answer} is not one of the rates to try: choose from {STABLE_RATE_GRID}.")
+    epoch = FIRST_NONFINITE_EPOCH[rate]
+    if epoch is not None:
+        return wrong(
+            f"that rate diverges: the training loss is no longer a number from epoch {epoch} "
+            "on. Try a smaller one."
+        )
+    if rate < largest:
+        if rate == 0.2:
+            return wrong(
+                "0.2 is section 1's 'too high' rate: it ends with a poor loss but never "
+                "diverges, and a larger rate of the grid also stays finite."
+            )
+        return wrong(f"{rate} stays finite, but a larger rate of the grid does too.")
+    next_rate = min(r for r in STABLE_RATE_GRID if r > largest)
+    return solved(
+        f"{largest} is the largest rate whose loss stays finite for {SWEEP_EPOCHS} epochs; "
+        f"{next_rate} is nan from epoch {FIRST_NONFINITE_EPOCH[next_rate]}. The boundary is "
+        "sharp: a small step up in rate turns a finite run into an overflow."
+    )
+
+
+@cache
+def _state_values() -> dict[str, int]:
+    model = optim.small_regressor(SWEEP_SEED)
+    counts = {
+        name: optim.optimizer_state_size(model, name)["state values"] for name in optim.OPTIMIZERS
+    }
+    return {"weights": model.count_params(), **counts}
+
+
+def check_state_values(answer: Mapping[str, int] | None) -> Feedback:
+    """Exercise 2: the state values RMSprop and Adam keep for ``optim.small_regressor``."""
+    if answer is None:
+        return unanswered(
+            "count the weights of optim.small_regressor() (model.count_params()), then use "
+            "the memory table: how many values per weight does each optimizer keep? Answer "
+            '{"rmsprop": ..., "adam": ...}.'
+        )
+    if not isinstance(answer, Mapping) or set(answer) != {"rmsprop", "adam"}:
+        return wrong('answer a dict with exactly two keys: {"rmsprop": ..., "adam": ...}.')
+    counts = _state_values()
+    n = counts["weights"]
+    problems = []
+    for name, per_weight, what in (
+        ("rmsprop", 1, "a running mean of squared gradients"),
+        ("adam", 2, "a first and a second moment"),
+    ):
+        given = answer[name]
+        if given == counts[name]:
+            continue
+        if name == "rmsprop" and given == 2 * n:
+            problems.append(
+                "rmsprop: that is Adam's count (or the state plus the weights themselves); "
+                "RMSprop keeps no first moment"
+            )
+        elif given == (per_weight + 1) * n:
+            problems.append(f"{name}: you counted the weights themselves too; count only the state")
+        elif name == "adam" and given == n:
+            problems.append("adam: that is one value per weight, RMSprop's count; Adam keeps two")
+        elif isinstance(given, int) and 0 < given - counts[name] <= 4:
+            problems.append(f"{name}: scalars such as the step counter are not per-weight state")
+        elif isinstance(given, int) and given % n == 0:
+            problems.append(f"{name}: a multiple of the {n} weights, but not the right one")
+        else:
+            problems.append(f"{name}: {given} is not a multiple of the model's weight count")
+        problems[-1] += f" ({what} per weight)"
+    if problems:
+        return wrong("; ".join(problems) + ".")
+    return solved(
+        f"for {n} weights RMSprop keeps {counts['rmsprop']} values (one per weight) and Adam "
+        f"{counts['adam']} (two per weight), on top of the weights themselves."
+    )
+
+
+def _sgd_on_saddle(
+    start: tuple[float, float], steps: int
+) -> tuple[tuple[float, float], int | None]:
+    """Plain SGD on ``optim.saddle`` in float64: the end point and the step it got 0.5 away."""
+    x, y = float(start[0]), float(start[1])
+    left = None
+    for step in range(1, steps + 1):
+        x, y = x - SADDLE_RATE * 2 * x, y - SADDLE_RATE * (y**3 - y)
+        if left is None and math.hypot(x, y) > SADDLE_RADIUS:
+            left = step
+    return (x, y), left
+
+
+def check_saddle_trap(answer: Sequence[float] | None) -> Feedback:
+    """Exercise 3: a start (x, y), not the saddle itself, from which SGD ends at the saddle."""
+    if answer is None:
+        return unanswered(
+            "the saddle section starts at (0.3, 0.001). The gradient along y is y^3 - y: "
+            "what must y be for SGD never to move along y?"
+        )
+    if len(answer) != 2:
+        return wrong("answer a start point as a pair (x, y).")
+    x, y = float(answer[0]), float(answer[1])
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return wrong("give a start with finite coordinates.")
+    if x == 0 and y == 0:
+        return wrong("(0, 0) is the saddle itself: start somewhere else and let SGD get there.")
+    (end_x, end_y), left = _sgd_on_saddle((x, y), SADDLE_STEPS)
+    end = f"({fixed(end_x, 3)}, {fixed(end_y, 3)})"
+    if y != 0:
+        growth = 1 + SADDLE_RATE
+        if left is not None:
+            return wrong(
+                f"from ({x}, {y}) SGD gets {SADDLE_RADIUS} away from the saddle after {left} "
+                f"steps and ends at {end}, a minimum: along y the surface curves down, so any "
+                "y other than 0 is pushed towards y = +-1."
+            )
+        steps_needed = math.ceil(math.log(SADDLE_RADIUS / abs(y)) / math.log(growth))
+        return wrong(
+            f"y = {y} is tiny but not zero: SGD is still near the saddle after {SADDLE_STEPS} "
+            f"steps, but y grows by a factor of about {growth} per step, so it leaves after "
+            f"about {steps_needed} steps."
+        )
+    if math.hypot(end_x, end_y) > 1e-3:
+        return wrong(
+            f"y = 0 is right, but from x = {x} SGD is still at {end} after {SADDLE_STEPS} "
+            "steps: start closer to the saddle."
+        )
+    return solved(
+        f"on y = 0 the gradient along y is exactly 0, so SGD never moves along y: from ({x}, 0) "
+        f"it slides along x to {end}, the saddle, where the gradient is zero and the run "
+        "looks converged. Only there is a saddle 'mistaken for a minimum'."
+    )
