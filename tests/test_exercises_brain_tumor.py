@@ -1,8 +1,6 @@
 """The notebook 03 exercises: checks accept the worked solutions and name typical mistakes."""
 
-import importlib.util
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -10,20 +8,15 @@ import keras
 import numpy as np
 import pytest
 from scipy.stats import binomtest
+from worked_solutions import load
 
 from cnnlab import models
 from cnnlab.exercises import Feedback, brain_tumor
 from cnnlab.stats import accuracy_interval, mcnemar
 
-SOLUTIONS = Path(__file__).parents[1] / "solutions" / "03_brain_tumor_cnn.py"
-
 
 def load_solutions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("solutions_03", SOLUTIONS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("03_brain_tumor_cnn")
 
 
 def test_wilson_check_accepts_solution_and_scipy_agrees() -> None:

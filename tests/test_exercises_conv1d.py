@@ -1,21 +1,14 @@
 """The notebook 02 exercises: checks accept the worked solutions and name typical mistakes."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from worked_solutions import load
 
 from cnnlab import shapes
 from cnnlab.exercises import conv1d
 
-SOLUTIONS = Path(__file__).parents[1] / "solutions" / "02_conv1d_shape_table.py"
-
 
 def load_solutions():
-    spec = importlib.util.spec_from_file_location("solutions_02", SOLUTIONS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("02_conv1d_shape_table")
 
 
 def test_hand_calculation_agrees_with_keras():

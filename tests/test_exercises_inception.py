@@ -1,9 +1,7 @@
 """Notebook 05's exercises: each check accepts the worked solution and names typical mistakes."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from worked_solutions import load
 
 from cnnlab import models
 from cnnlab.exercises.inception import (
@@ -15,15 +13,10 @@ from cnnlab.exercises.inception import (
 )
 from cnnlab.receptive_field import keras_stack, receptive_fields
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions" / "05_cifar10_inception.py"
-
 
 @pytest.fixture(scope="module")
 def solution():
-    spec = importlib.util.spec_from_file_location("solution_05", SOLUTIONS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("05_cifar10_inception")
 
 
 @pytest.mark.parametrize(

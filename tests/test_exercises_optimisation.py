@@ -1,22 +1,15 @@
 """Notebook 01's exercise checks accept the worked solutions and explain typical mistakes."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from worked_solutions import load
 
 from cnnlab import optim
 from cnnlab.exercises import optimisation as ex
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions" / "01_optimization_theory.py"
-
 
 @pytest.fixture(scope="module")
 def solutions():
-    spec = importlib.util.spec_from_file_location("solutions_01", SOLUTIONS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("01_optimization_theory")
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,14 @@
 """The notebook 04 exercises: checks accept the worked solutions and name typical mistakes."""
 
-import importlib.util
-from pathlib import Path
-
 import keras
 import pytest
+from worked_solutions import load
 
 from cnnlab.exercises import pointwise
 
-SOLUTIONS = Path(__file__).parents[1] / "solutions" / "04_one_by_one_convolution.py"
-
 
 def load_solutions():
-    spec = importlib.util.spec_from_file_location("solutions_04", SOLUTIONS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load("04_one_by_one_convolution")
 
 
 def test_params_check_accepts_solution_and_keras_agrees():
