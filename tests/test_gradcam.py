@@ -41,3 +41,18 @@ def test_examples_cover_each_class_and_verdict_from_a_shuffle():
     assert right_no != [0, 1]  # shuffled, not the first images in storage order
     again = gradcam.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
     assert again == chosen
+
+
+def test_grad_cam_follows_the_predicted_class_whichever_it_is():
+    # Negating the head flips every verdict and every logit; evidence for the new verdict is
+    # then the same evidence, so the maps must not change. A sign error would change them.
+    keras.utils.set_random_seed(2)
+    model = models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
+    images = np.random.default_rng(3).random((4, 16, 16, 1)).astype("float32") * 255
+    before = gradcam.grad_cam(model, images, "conv")
+    head = model.get_layer("tumour")
+    head.kernel.assign(-head.kernel)
+    head.bias.assign(-head.bias)
+    after = gradcam.grad_cam(model, images, "conv")
+    assert before.max() > 0
+    np.testing.assert_allclose(after, before, atol=1e-5)

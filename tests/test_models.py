@@ -1,6 +1,7 @@
 """The course's networks: shapes, parameter counts from the formulas, and API equivalence."""
 
 import keras
+import numpy as np
 import pytest
 
 from cnnlab import models, shapes
@@ -72,3 +73,13 @@ def test_layer_structure_shows_sequential_and_functional_are_one_network():
     assert sequential == models.layer_structure(models.brain_tumor_functional())
     assert sequential != models.layer_structure(models.brain_tumor_improved())
     assert all(kind != "InputLayer" for kind, _ in sequential)
+
+
+def test_dense_logit_is_what_the_sigmoid_is_applied_to():
+    model = models.brain_tumor_sequential(input_shape=(8, 8, 1), filters=2, units=4)
+    head = model.get_layer("tumour")
+    images = np.random.default_rng(0).random((3, 8, 8, 1)).astype("float32") * 255
+    features = keras.Model(model.inputs, head.input)(images)
+    logits = np.asarray(models.dense_logit(head, features))
+    probabilities = model.predict(images, verbose=0)[:, 0]
+    np.testing.assert_allclose(1 / (1 + np.exp(-logits)), probabilities, rtol=1e-5)

@@ -11,9 +11,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from cnnlab.plots import (  # noqa: E402
+    compare_histories,
     heatmap_grid,
     image_grid,
+    inception_diagram,
     plot_confusion,
+    plot_confusions,
     plot_history,
 )
 
@@ -80,9 +83,6 @@ def test_image_grid_titles_two_lines_without_collisions():
     fig = image_grid(images, titles, columns=4, size=1.3)
     assert sum(1 for ax in fig.axes if ax.get_title()) == 8
     assert title_collisions(fig) == []
-
-
-from cnnlab.plots import compare_histories, inception_diagram, plot_confusions  # noqa: E402
 
 
 def text_collisions(ax) -> list[str]:

@@ -17,7 +17,7 @@ def test_wilson_interval_matches_the_closed_form():
     assert result.value == p and str(result) == "95.31% [90.2%, 97.8%]"
 
 
-def test_a_perfect_score_still_gets_an_interval_below_one():
+def test_a_perfect_score_gets_an_interval_reaching_one_but_well_below_it_at_the_low_end():
     result = accuracy_interval(20, 20)
     assert result.high == pytest.approx(1.0) and result.low < 0.9
 

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import keras
 import numpy as np
 import pandas as pd
-from scipy.special import xlogy
+from scipy.special import expit, xlogy
 from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve
 
+from cnnlab.models import dense_logit
 from cnnlab.stats import Accuracy, accuracy_interval, accuracy_of
 
 if TYPE_CHECKING:
@@ -153,11 +154,10 @@ def binary_results(
     labels, logits = [], []
     for x, y in dataset:
         labels.append(np.asarray(y).ravel())
-        features = to_head(x, training=False)
-        logits.append(np.asarray(features @ head.kernel + head.bias)[:, 0])
+        logits.append(np.asarray(dense_logit(head, to_head(x, training=False))))
     z = np.concatenate(logits).astype(np.float64)
     loss = float(model.evaluate(dataset, verbose=0, return_dict=True)["loss"])
-    return BinaryResults(np.concatenate(labels).astype(int), 1 / (1 + np.exp(-z)), z, loss)
+    return BinaryResults(np.concatenate(labels).astype(int), expit(z), z, loss)
 
 
 def loss_breakdown(results: BinaryResults) -> dict[str, float]:

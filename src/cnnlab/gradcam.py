@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from cnnlab.models import dense_logit
+
 
 def grad_cam(
     model: keras.Model, images: np.ndarray, layer_name: str, output_layer: str = "tumour"
@@ -21,7 +23,7 @@ def grad_cam(
     images = tf.convert_to_tensor(images, dtype=tf.float32)
     with tf.GradientTape() as tape:
         features, penultimate = probe(images, training=False)
-        logit = tf.matmul(penultimate, head.kernel)[:, 0] + head.bias[0]
+        logit = dense_logit(head, penultimate)
         # Evidence for the predicted class: the logit for "yes", minus it for "no".
         score = tf.where(logit >= 0, logit, -logit)
     grads = tape.gradient(score, features)

@@ -3,6 +3,8 @@ and the report's Inception network for CIFAR-10. Layers are named so summaries a
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 from keras import layers
 
@@ -18,8 +20,9 @@ def brain_tumor_sequential(
 ) -> keras.Model:
     """The report's Sequential CNN: rescale, Conv2D 3x3, MaxPool, Flatten, Dense, sigmoid.
 
-    ``scale=1.0`` feeds raw 0-255 pixels, as the report likely did (its imports hold no
-    Rescaling layer and its code divides by 255 only for CIFAR-10).
+    ``scale=1.0`` feeds raw 0-255 pixels, as the report's code appears to (in
+    shared/seed/hw-report-fa.txt its imports hold no Rescaling layer and it divides by 255 only
+    for CIFAR-10).
     """
     return keras.Sequential(
         [
@@ -111,6 +114,11 @@ def inception_cifar10(
     x = layers.GlobalAveragePooling2D(name="gap")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="classes")(x)
     return keras.Model(inputs, outputs, name="inception_cifar10")
+
+
+def dense_logit(layer: keras.layers.Dense, inputs: Any) -> Any:
+    """The value a one-unit Dense layer computes before its activation (a sigmoid's logit)."""
+    return keras.ops.matmul(inputs, layer.kernel)[:, 0] + layer.bias[0]
 
 
 def layer_structure(model: keras.Model) -> list[tuple[str, int]]:

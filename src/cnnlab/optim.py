@@ -54,7 +54,7 @@ def trajectory(
     for _ in range(steps):
         with tf.GradientTape() as tape:
             value = objective(point)
-        # Each optimizer's own update rule (plain step, momentum, Adam's moments) runs here.
+        # Keras's own optimizer takes the step, so the paths are what Keras training would do.
         opt.apply_gradients([(tape.gradient(value, point), point)])
         path.append(point.numpy().copy())
     return np.array(path)

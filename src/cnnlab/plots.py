@@ -70,7 +70,8 @@ def heatmap_grid(
             ax.set_title(f"{name}\n{title}", fontsize=8)
             ax.set_xticks([])
             ax.set_yticks([])
-    fig.colorbar(shown, ax=axes, shrink=0.8, label="Grad-CAM weight (1 = strongest evidence)")
+    label = "Grad-CAM map, relative to its peak (1 = strongest evidence)"
+    fig.colorbar(shown, ax=axes, shrink=0.8, label=label)
     return fig
 
 
@@ -192,7 +193,7 @@ def inception_diagram(filters: list[int], in_channels: int) -> Figure:
     rows = {"input": 4.2, "first": 2.8, "second": 1.4, "concat": 0.0}
 
     def reduction(count: int) -> tuple[str, str]:
-        verb = "widens" if count > in_channels else "reduces"
+        verb = "widens" if count > in_channels else "keeps" if count == in_channels else "reduces"
         colour = "#f6c28b" if count > in_channels else "#cfe3f5"
         return f"1x1 conv, {count} filters\n({verb} {in_channels} → {count})", colour
 
