@@ -3,21 +3,22 @@
 Each constant is the answer a student passes to the notebook's check function.
 """
 
-from cnnlab.shapes import inception_costs
-
 # Exercise 1: a 3x3 reduction that reduces. inception1 reads 64 channels, so any count below
-# 64 reduces; 32 halves them. The saving is the module's parameters as built (reduce = 96)
-# minus with 32, both summed from shapes.inception_costs at the module's 8x8 resolution.
+# 64 reduces; 32 halves them. A k x k convolution with f filters on cin channels has
+# (k x k x cin + 1) x f parameters. Changing the reduction from 96 to 32 filters touches two
+# layers: the 1x1 reduction (64 input channels) and the 3x3 convolution after it (128 filters),
+# which now reads 32 channels instead of 96.
 F3X3_REDUCE = 32
-_BUILT = [64, 96, 128, 16, 32, 32]
-_MINE = [64, F3X3_REDUCE, 128, 16, 32, 32]
 
 
-def _params(filters: list[int]) -> int:
-    return sum(int(row["params"]) for row in inception_costs(8, 8, 64, filters))
+def _conv(k: int, cin: int, f: int) -> int:
+    """Parameters of a k x k convolution with f filters on cin channels, biases included."""
+    return (k * k * cin + 1) * f
 
 
-SAVED_PARAMETERS = _params(_BUILT) - _params(_MINE)  # (96 - 32) x (64 + 1 + 9 x 128) = 77,888
+SAVED_PARAMETERS = (_conv(1, 64, 96) + _conv(3, 96, 128)) - (
+    _conv(1, 64, F3X3_REDUCE) + _conv(3, F3X3_REDUCE, 128)
+)  # (96 - 32) x (64 + 1 + 9 x 128) = 77,888
 REDUCTION = (F3X3_REDUCE, SAVED_PARAMETERS)
 
 # Exercise 2: only each branch's last layer reaches the concatenation (the 1x1 reductions do

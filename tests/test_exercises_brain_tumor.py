@@ -25,7 +25,8 @@ def test_wilson_check_accepts_solution_and_scipy_agrees() -> None:
     assert (low, high) == pytest.approx((scipy_ci.low, scipy_ci.high), abs=1e-12)
     feedback = brain_tumor.check_wilson_interval((low, high))
     assert feedback.solved
-    assert "Functional model's 90.62% (116/128) lies inside" in feedback.message
+    assert "point estimate with this interval is not a test" in feedback.message
+    assert "paired test of exercise 3" in feedback.message
 
 
 def test_wilson_check_accepts_the_interval_objects() -> None:
@@ -100,6 +101,8 @@ def test_dense_constants_are_the_report_network() -> None:
         ("67108992", "is not a count"),
         (6.7e7 + 0.5, "is not a count"),
         (True, "is not a count"),
+        (10**400, "is not it"),
+        (float("inf"), "is not a count"),
     ],
 )
 def test_dense_check_names_the_mistake(answer: Any, phrase: str) -> None:
@@ -141,6 +144,8 @@ def test_mcnemar_check_accepts_the_stats_result() -> None:
         (1.5, "not a probability"),
         (0.5, "is not it"),
         ("0.064", "is not a p-value"),
+        (0.06, "give more digits (3 significant)"),
+        (10**400, "is not a p-value"),
     ],
 )
 def test_mcnemar_check_names_the_mistake(answer: Any, phrase: str) -> None:
@@ -169,8 +174,26 @@ def test_unanswered(check: Callable[[Any], Feedback]) -> None:
         brain_tumor.check_mcnemar,
     ],
 )
-@pytest.mark.parametrize("answer", ["seventy", [], {}, object(), float("nan"), [None, None]])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "seventy",
+        [],
+        {},
+        object(),
+        float("nan"),
+        [None, None],
+        10**400,
+        (10**400, 1),
+        [0.9, "0.98"],
+    ],
+)
 def test_wrong_types_give_feedback_not_errors(
     check: Callable[[Any], Feedback], answer: Any
 ) -> None:
-    assert not check(answer).solved
+    feedback = check(answer)
+    assert not feedback.solved and "\n" not in feedback.message
+
+
+def test_wilson_hint_does_not_hand_out_the_call() -> None:
+    assert "proportion_ci" not in brain_tumor.check_wilson_interval(None).message

@@ -29,6 +29,9 @@ def test_every_slip_gives_a_different_length():
 def test_stack_check_accepts_solution():
     feedback = conv1d.check_stack_length_and_params(load_solutions().STACK_LENGTH_AND_PARAMS)
     assert feedback.solved and "2,224 parameters" in feedback.message
+    assert conv1d.check_stack_length_and_params(
+        list(load_solutions().STACK_LENGTH_AND_PARAMS)
+    ).solved
 
 
 @pytest.mark.parametrize(
@@ -43,6 +46,8 @@ def test_stack_check_accepts_solution():
         ((7, 656), ["rounded (L - k)/s up", "input's channel count"]),
         ((99, 1), ["recompute each layer", "add (k x C_in + 1) x F"]),
         (6, ["a tuple of two integers"]),
+        (("6", 2224), ["output length '6' is not a number"]),
+        ([6, 2224.0], ["parameter count 2224.0 is not a number"]),
     ],
 )
 def test_stack_check_names_the_mistake(answer, phrases):
@@ -82,3 +87,15 @@ def test_kernel_check_names_the_mistake(answer, phrase):
 def test_unanswered(check):
     feedback = check(None)
     assert not feedback.solved and feedback.message.startswith("no answer yet")
+
+
+@pytest.mark.parametrize(
+    "check", [conv1d.check_stack_length_and_params, conv1d.check_kernel_for_length]
+)
+@pytest.mark.parametrize(
+    "answer",
+    ["seventy", [], {}, object(), float("nan"), [None, None], 10**400, (10**400, 1), 9.0, True],
+)
+def test_wrong_types_give_feedback_not_errors(check, answer):
+    feedback = check(answer)
+    assert not feedback.solved and "\n" not in feedback.message

@@ -1,5 +1,6 @@
 """Notebook 05's exercises: each check accepts the worked solution and names typical mistakes."""
 
+import keras
 import pytest
 from worked_solutions import load
 
@@ -29,7 +30,8 @@ def test_unanswered_gives_a_hint_not_an_error(check):
 
 def test_reduction_accepts_the_solution_and_the_saving_matches_keras(solution):
     assert check_reduction(solution.REDUCTION).solved
-    keras = pytest.importorskip("keras")
+    assert check_reduction(list(solution.REDUCTION)).solved
+    assert solution.SAVED_PARAMETERS == 77_888
 
     def params(filters):
         inputs = keras.Input((8, 8, 64))
@@ -51,6 +53,8 @@ def test_reduction_accepts_the_solution_and_the_saving_matches_keras(solution):
         ((32, 73_856 - (65 * 32 + (9 * 32 + 1) * 128)), "all 64 channels directly"),
         ((32, -77_888), "wrong sign"),
         ("32", "two whole numbers"),
+        ([32.5, 77_888], "two whole numbers"),
+        ((float("inf"), 1), "two whole numbers"),
     ],
 )
 def test_reduction_names_the_mistake(answer, message):
@@ -60,7 +64,7 @@ def test_reduction_names_the_mistake(answer, message):
 
 def test_output_channels_accepts_the_solution_and_keras_agrees(solution):
     assert check_output_channels(solution.OUTPUT_CHANNELS).solved
-    keras = pytest.importorskip("keras")
+
     inputs = keras.Input((4, 4, GOOGLENET_4A_IN_CHANNELS))
     outputs = models.inception_module(inputs, list(GOOGLENET_4A))
     assert outputs.shape[-1] == solution.OUTPUT_CHANNELS
@@ -101,3 +105,15 @@ def test_branch_receptive_field_accepts_the_solution_and_matches_the_model(solut
 def test_branch_receptive_field_names_the_mistake(answer, message):
     feedback = check_branch_receptive_field(answer)
     assert not feedback.solved and message in feedback.message
+
+
+@pytest.mark.parametrize(
+    "check", [check_reduction, check_output_channels, check_branch_receptive_field]
+)
+@pytest.mark.parametrize(
+    "answer",
+    ["seventy", [], {}, object(), float("nan"), [None, None], 10**400, (10**400, 1), 19.0, True],
+)
+def test_wrong_types_give_feedback_not_errors(check, answer):
+    feedback = check(answer)
+    assert not feedback.solved and "\n" not in feedback.message

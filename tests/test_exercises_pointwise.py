@@ -27,6 +27,9 @@ def test_params_check_accepts_solution_and_keras_agrees():
         ((9 * 256 + 1) * 64, "3x3 convolution"),
         (256 * 64 + 1, "one bias per filter"),
         (1000, "count the weights of one filter"),
+        ([1, 2], "is not a count"),
+        ("x", "is not a count"),
+        (16448.0, "is not a count"),
     ],
 )
 def test_params_check_names_the_mistake(answer, phrase):
@@ -89,3 +92,19 @@ def test_pixel_check_names_the_mistake(answer, phrase):
 def test_unanswered(check):
     feedback = check(None)
     assert not feedback.solved and feedback.message.startswith("no answer yet")
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        pointwise.check_pointwise_params,
+        pointwise.check_break_even_filters,
+        pointwise.check_pixel_output,
+    ],
+)
+@pytest.mark.parametrize(
+    "answer", ["seventy", [], {}, object(), float("nan"), [None, None], 10**400, True]
+)
+def test_wrong_types_give_feedback_not_errors(check, answer):
+    feedback = check(answer)
+    assert not feedback.solved and "\n" not in feedback.message

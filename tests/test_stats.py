@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnlab.stats import accuracy_interval, accuracy_of, mcnemar
+from cnnlab.stats import accuracy_interval, accuracy_of, mcnemar, wald_interval
 
 
 def test_wilson_interval_matches_the_closed_form():
@@ -45,3 +45,13 @@ def test_mcnemar_counts_only_disagreements_and_uses_the_exact_binomial():
 def test_mcnemar_with_identical_predictions_finds_no_difference():
     y = np.array([0, 1, 1])
     assert mcnemar(y, y, y).p_value == 1.0
+
+
+def test_wald_interval_is_symmetric_and_can_pass_one():
+    low, high = wald_interval(122, 128)
+    p = 122 / 128
+    half = 1.959964 * (p * (1 - p) / 128) ** 0.5
+    assert (low, high) == pytest.approx((p - half, p + half), abs=1e-6)
+    assert wald_interval(127, 128)[1] > 1 > accuracy_interval(127, 128).high
+    with pytest.raises(ValueError):
+        wald_interval(5, 0)

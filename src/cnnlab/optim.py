@@ -205,7 +205,8 @@ def sweep_verdicts(
     A run among ``good_rates`` is shown with its final loss (2 significant digits), as is a
     run whose loss never rose (a slow, steady run). A run that ends worse and whose loss went
     up and down is only called unsettled: such runs are chaotic, and their final digits differ
-    from one CPU to another.
+    from one CPU to another. A run whose loss became inf or nan at any epoch is "diverged";
+    the label says nan, the value such a loss ends at.
     """
     good = good_rates(histories, within)
     verdicts = {}

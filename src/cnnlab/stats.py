@@ -6,10 +6,11 @@ only says which test answers which question.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binomtest
+from scipy.stats import binomtest, norm
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,19 @@ def accuracy_interval(correct: int, n: int, confidence: float = 0.95) -> Accurac
         raise ValueError(f"need 0 <= correct <= n and n >= 1, got correct={correct}, n={n}")
     interval = binomtest(int(correct), int(n)).proportion_ci(confidence, method="wilson")
     return Accuracy(int(correct), int(n), float(interval.low), float(interval.high))
+
+
+def wald_interval(correct: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The normal-approximation (Wald) interval p ± z sqrt(p(1-p)/n): the usual textbook slip.
+
+    Symmetric around p = correct / n, it is too narrow at small n and near 0 or 1, where it can
+    pass 100%; ``accuracy_interval`` (Wilson) is the one to report. Kept to recognise the slip.
+    """
+    if n < 1 or not 0 <= correct <= n:
+        raise ValueError(f"need 0 <= correct <= n and n >= 1, got correct={correct}, n={n}")
+    p = correct / n
+    half = float(norm.ppf(0.5 + confidence / 2)) * math.sqrt(p * (1 - p) / n)
+    return p - half, p + half
 
 
 def accuracy_of(y_true: np.ndarray, y_pred: np.ndarray, confidence: float = 0.95) -> Accuracy:

@@ -8,6 +8,10 @@ Each ``check_*`` takes the student's answer (``None`` while unanswered) and retu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import TypeGuard
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,18 @@ def solved(message: str) -> Feedback:
 def wrong(message: str) -> Feedback:
     """A wrong answer, with what is wrong and what to look at."""
     return Feedback(False, message)
+
+
+def is_whole(value: object) -> TypeGuard[int]:
+    """An integer of any kind (numpy's too), but not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
+
+
+def as_number(value: object) -> float | None:
+    """``value`` as a float if it is a real number (not a bool) a float can hold, else None."""
+    if not isinstance(value, Real) or isinstance(value, bool | np.bool_):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an int like 10**400
+        return None

@@ -4,18 +4,17 @@ choice costs the report's network, and whether two models on the same images rea
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral
 
 import numpy as np
-from scipy.stats import binomtest, chi2, norm
+from scipy.stats import binomtest, chi2
 
-from cnnlab.exercises import Feedback, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, solved, unanswered, wrong
 from cnnlab.shapes import conv1d_output_length, conv_params, dense_params, pool1d_output_length
-from cnnlab.stats import accuracy_interval
+from cnnlab.stats import accuracy_interval, wald_interval
 
 TEST_IMAGES = 128
 SEQUENTIAL_CORRECT = 122
-FUNCTIONAL_CORRECT = 116
 INTERVAL_TOLERANCE = 0.002
 
 IMAGE_SIDE, CHANNELS = 256, 1
@@ -28,19 +27,8 @@ P_TOLERANCE = 0.002
 SLIP_TOLERANCE = 0.001
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
-
-
 def _near(got: tuple[float, float], target: tuple[float, float], tolerance: float) -> bool:
     return all(abs(g - t) <= tolerance for g, t in zip(got, target, strict=True))
-
-
-def wald_interval(correct: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The normal-approximation (Wald) interval p ± z sqrt(p(1-p)/n), the usual textbook slip."""
-    p = correct / n
-    half = float(norm.ppf(0.5 + confidence / 2)) * math.sqrt(p * (1 - p) / n)
-    return p - half, p + half
 
 
 def _as_pair(answer: object) -> tuple[float, float] | str:
@@ -49,7 +37,7 @@ def _as_pair(answer: object) -> tuple[float, float] | str:
         answer = (answer.low, answer.high)
     if isinstance(answer, str | bytes):
         return f"{answer!r} is text: give the interval as a pair of numbers, (low, high)."
-    if _is_number(answer):
+    if as_number(answer) is not None:
         return f"{answer} is a single number; an interval has two ends: give the pair (low, high)."
     try:
         values = list(answer)  # type: ignore[call-overload]
@@ -57,7 +45,7 @@ def _as_pair(answer: object) -> tuple[float, float] | str:
         return f"a {type(answer).__name__} is not an interval: give a pair (low, high)."
     if len(values) != 2:
         return f"that has {len(values)} values; an interval is a pair (low, high)."
-    if not all(_is_number(v) for v in values):
+    if not all(as_number(v) is not None for v in values):
         return "both ends of the interval must be numbers, like (0.9, 0.97)."
     return float(values[0]), float(values[1])
 
@@ -67,8 +55,9 @@ def check_wilson_interval(answer: object) -> Feedback:
     n, k = TEST_IMAGES, SEQUENTIAL_CORRECT
     if answer is None:
         return unanswered(
-            f"scipy.stats.binomtest({k}, {n}).proportion_ci(method='wilson') computes it; "
-            "give its two ends as fractions, (low, high)."
+            f"The Wilson interval holds every accuracy p whose score (k/n - p) / sqrt(p(1-p)/n) "
+            f"lies within ±1.96, here with k = {k} and n = {n}: solve that quadratic in p, or "
+            "let scipy's binomial test compute it. Give its two ends as fractions, (low, high)."
         )
     pair = _as_pair(answer)
     if isinstance(pair, str):
@@ -93,18 +82,10 @@ def check_wilson_interval(answer: object) -> Feedback:
             f"the lower end {low:.4f} is above the upper end {high:.4f}: give (low, high)."
         )
     if _near((low, high), target, INTERVAL_TOLERANCE):
-        other = FUNCTIONAL_CORRECT / n
-        inside = right.low <= other <= right.high
-        where = "inside" if inside else "outside"
-        meaning = (
-            f"so on these {n} images the two models' accuracies are not clearly apart"
-            if inside
-            else "so the two accuracies are apart by more than this interval's spread"
-        )
         return solved(
             f"[{right.low:.2%}, {right.high:.2%}] around {p:.2%}: it is not symmetric, it leans "
-            f"towards 50%. The Functional model's {other:.2%} ({FUNCTIONAL_CORRECT}/{n}) lies "
-            f"{where} it, {meaning}; a paired test (exercise 3) is the proper comparison."
+            "towards 50%. Comparing the other model's point estimate with this interval is not "
+            "a test: use the paired test of exercise 3."
         )
     if _near((low, high), wald_interval(k, n), SLIP_TOLERANCE):
         return wrong(
@@ -115,7 +96,7 @@ def check_wilson_interval(answer: object) -> Feedback:
     if _near((low, high), (float(exact.low), float(exact.high)), SLIP_TOLERANCE):
         return wrong(
             "that is the exact (Clopper-Pearson) interval: valid but deliberately wide; the "
-            "exercise asks for the Wilson interval (method='wilson')."
+            "exercise asks for the Wilson (score) interval."
         )
     if not low <= p <= high:
         return wrong(
@@ -159,9 +140,12 @@ def check_dense_parameters(answer: object) -> Feedback:
             "pooling by 2 leave of that, and how many values does Flatten then hand to each of "
             "the 128 units (plus a bias)?"
         )
-    if not _is_number(answer) or not float(answer).is_integer():  # type: ignore[arg-type]
+    if isinstance(answer, Integral) and not isinstance(answer, bool | np.bool_):
+        count = int(answer)
+    elif as_number(answer) is not None and float(answer).is_integer():  # type: ignore[arg-type]
+        count = int(answer)  # type: ignore[call-overload]
+    else:
         return wrong(f"{answer!r} is not a count: give a whole number of weights.")
-    count = int(answer)  # type: ignore[call-overload]
     right = dense_parameters("same")
     same_side = conv1d_output_length(IMAGE_SIDE, KERNEL, padding="same")
     valid_side = conv1d_output_length(IMAGE_SIDE, KERNEL, padding="valid")
@@ -237,24 +221,22 @@ def check_mcnemar(answer: object) -> Feedback:
         return wrong(
             "give the p-value itself, a number between 0 and 1, not whether it is significant."
         )
-    if not _is_number(answer):
+    if as_number(answer) is None:
         return wrong(f"{answer!r} is not a p-value: give a number between 0 and 1.")
     p = float(answer)  # type: ignore[arg-type]
     right = mcnemar_p_value()
     if abs(p - right) <= P_TOLERANCE:
-        significant = right < 0.05
-        verdict = (
-            "significant at 5%: a split this lopsided is rare if the models are equally good"
-            if significant
-            else (
-                f"not significant at 5%: {b} against {c} is a split chance alone produces often "
-                "enough. That is no proof the models are equally good, only that these "
-                f"{discordant} disagreements cannot tell them apart"
-            )
-        )
         return solved(
-            f"p = {right:.3f}, {verdict}. The other {PAIRED_IMAGES - discordant} images, which "
-            "both models get right or both wrong, say nothing about which is better."
+            f"p = {right:.3f}, not significant at 5%: {b} against {c} is a split chance alone "
+            "produces often enough. That is no proof the models are equally good, only that "
+            f"these {discordant} disagreements cannot tell them apart. The other "
+            f"{PAIRED_IMAGES - discordant} images, which both models get right or both wrong, "
+            "say nothing about which is better."
+        )
+    if p == round(right, 2):
+        return wrong(
+            f"right, but {p:g} is the p-value rounded to 2 decimals: give more digits "
+            "(3 significant)."
         )
     statistic = (b - c) ** 2 / discordant
     corrected = (abs(b - c) - 1) ** 2 / discordant

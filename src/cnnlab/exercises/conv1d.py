@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from cnnlab import shapes
-from cnnlab.exercises import Feedback, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
 
 STACK_INPUT = (120, 3)
 STACK: list[shapes.LayerSpec] = [
@@ -35,7 +37,7 @@ class Slip:
     ceil: bool = False
     pool_stride_one: bool = False
     conv_stride_one: bool = False
-    bias: bool = True
+    forgot_bias: bool = False
     input_channels: bool = False
     same_as_valid: bool = False
     skip_pooling: bool = False
@@ -62,7 +64,7 @@ SLIPS = (
     Slip("you left out the pooling layers, which shrink the sequence too", skip_pooling=True),
 )
 PARAM_SLIPS = (
-    Slip("you forgot the +1 bias of each filter: (k x C_in + 1) x F", bias=False),
+    Slip("you forgot the +1 bias of each filter: (k x C_in + 1) x F", forgot_bias=True),
     Slip(
         "you used the input's channel count for every convolution; C_in of a layer is the "
         "number of filters of the convolution before it",
@@ -91,7 +93,7 @@ def hand_calculation(
             else:
                 length = _steps(length, spec.kernel_size, stride, slip)
             c_in = input_shape[1] if slip.input_channels else channels
-            params += (spec.kernel_size * c_in + int(slip.bias)) * spec.filters
+            params += (spec.kernel_size * c_in + int(not slip.forgot_bias)) * spec.filters
             channels = spec.filters
         elif isinstance(spec, shapes.MaxPool1DSpec) and not slip.skip_pooling:
             stride = 1 if slip.pool_stride_one else (spec.strides or spec.pool_size)
@@ -109,16 +111,22 @@ def stack_exercise_text() -> str:
     return _stack_text(STACK_INPUT, STACK)
 
 
-def check_stack_length_and_params(answer: tuple[int, int] | None) -> Feedback:
+def check_stack_length_and_params(answer: object) -> Feedback:
     """Exercise 1: (output length of the last layer, total parameters) of ``STACK``."""
     if answer is None:
         return unanswered(
             "Work layer by layer: floor((L - k)/s) + 1 for 'valid', ceil(L/s) for 'same', and "
             "(k x C_in + 1) x F weights per convolution. Answer a tuple (length, parameters)."
         )
-    if not (isinstance(answer, tuple) and len(answer) == 2):
+    if not (isinstance(answer, tuple | list | np.ndarray) and len(answer) == 2):
         return wrong("answer a tuple of two integers: (output length, total parameters).")
     length, params = answer
+    for name, value in (("output length", length), ("parameter count", params)):
+        if not is_whole(value):
+            return wrong(
+                f"the {name} {value!r} is not a number: answer two integers, "
+                "(output length, total parameters)."
+            )
     true_length, true_params = hand_calculation(STACK_INPUT, STACK)
     problems = []
     if length != true_length:
@@ -166,7 +174,7 @@ def _third_conv_input(slip: Slip | None = None) -> int:
     return hand_calculation(KERNEL_INPUT, KERNEL_STACK_HEAD, slip)[0]
 
 
-def check_kernel_for_length(answer: int | None) -> Feedback:
+def check_kernel_for_length(answer: object) -> Feedback:
     """Exercise 2: the kernel k that makes the third convolution output the target length."""
     target = KERNEL_TARGET_LENGTH
     if answer is None:
@@ -174,8 +182,9 @@ def check_kernel_for_length(answer: int | None) -> Feedback:
             f"Find the length L that reaches the third convolution, then solve "
             f"L - k + 1 = {target}."
         )
-    if isinstance(answer, bool) or not isinstance(answer, int) or answer < 1:
+    if not is_whole(answer) or answer < 1:
         return wrong("a kernel size is a positive integer.")
+    answer = int(answer)
     reaching = _third_conv_input()
     if answer > reaching:
         for slip in SLIPS:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnnlab.exercises import Feedback, solved, unanswered, wrong
+import numpy as np
+
+from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
 from cnnlab.models import INCEPTION_FILTERS
 from cnnlab.receptive_field import receptive_fields
 from cnnlab.shapes import inception_costs
@@ -40,7 +42,7 @@ def reduction_saving(f3x3_reduce: int) -> int:
     )
 
 
-def check_reduction(answer: tuple[int, int] | None) -> Feedback:
+def check_reduction(answer: object) -> Feedback:
     """Exercise 1: a 3x3 reduction for inception1 that reduces, and the parameters it saves."""
     if answer is None:
         return unanswered(
@@ -48,12 +50,10 @@ def check_reduction(answer: tuple[int, int] | None) -> Feedback:
             "channels, and how many parameters the module then has fewer than as built "
             "(shapes.inception_costs counts them)."
         )
-    try:
-        if isinstance(answer, str):
-            raise TypeError(answer)
-        reduce, saved = (int(v) for v in answer)
-    except (TypeError, ValueError):
+    pair = list(answer) if isinstance(answer, tuple | list | np.ndarray) else []
+    if len(pair) != 2 or not all(is_whole(v) for v in pair):
         return wrong("answer with two whole numbers, e.g. (32, 12345): (f3x3_reduce, saved).")
+    reduce, saved = (int(v) for v in pair)
     cin, built = INCEPTION1_IN_CHANNELS, INCEPTION_FILTERS[0][1]
     if reduce < 1:
         return wrong(f"f3x3_reduce = {reduce}: a layer needs at least one filter.")
@@ -108,12 +108,14 @@ def concatenated_channels(filters: Sequence[int]) -> int:
     return f1 + f3 + f5 + fp
 
 
-def check_output_channels(answer: int | None) -> Feedback:
+def check_output_channels(answer: object) -> Feedback:
     """Exercise 2: how many channels GoogLeNet's inception (4a) outputs (filters GOOGLENET_4A)."""
     if answer is None:
         return unanswered(
             "Which layers' outputs reach the concatenation? Look at the diagram in §2."
         )
+    if not is_whole(answer):
+        return wrong(f"{answer!r} is not a number: give the whole number of output channels.")
     f1, f3r, f3, f5r, f5, fp = GOOGLENET_4A
     right = concatenated_channels(GOOGLENET_4A)
     if answer == right:
@@ -142,13 +144,15 @@ def branch_receptive_field() -> int:
     return receptive_fields(BRANCH_3X3)[-1].size
 
 
-def check_branch_receptive_field(answer: int | None) -> Feedback:
+def check_branch_receptive_field(answer: object) -> Feedback:
     """Exercise 3: the receptive field (per side) of one output of inception1's 3x3 branch."""
     if answer is None:
         return unanswered(
             "A layer with kernel k adds (k - 1) x jump input pixels, where the jump is the "
             "product of the strides of the layers before it. Start from the stem's field."
         )
+    if not is_whole(answer):
+        return wrong(f"{answer!r} is not a number: give the field's side in whole pixels.")
     stem = receptive_fields(STEM)[-1]
     right = branch_receptive_field()
     if answer == right:

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from cnnlab import pointwise
-from cnnlab.exercises import Feedback, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
 from cnnlab.shapes import conv_params
 
 PARAMS_IN, PARAMS_OUT = 256, 64
 BREAK_EVEN_IN, BREAK_EVEN_OUT = 192, 64
 
-PixelFunction = Callable[[np.ndarray, np.ndarray, np.ndarray, int, int], np.ndarray]
 
-
-def check_pointwise_params(answer: int | None) -> Feedback:
+def check_pointwise_params(answer: object) -> Feedback:
     """Exercise 1: parameters of a 1x1 Conv2D from ``PARAMS_IN`` to ``PARAMS_OUT`` channels."""
     cin, cout = PARAMS_IN, PARAMS_OUT
     if answer is None:
         return unanswered("Each filter has one weight per input channel, and a bias.")
+    if not is_whole(answer):
+        return wrong(f"{answer!r} is not a count: give a whole number of parameters.")
+    answer = int(answer)
     right = conv_params(1, cin, cout)
     if answer == right:
         return solved(
@@ -56,7 +55,7 @@ def direct_params() -> int:
     return conv_params(9, BREAK_EVEN_IN, BREAK_EVEN_OUT)
 
 
-def check_break_even_filters(answer: int | None) -> Feedback:
+def check_break_even_filters(answer: object) -> Feedback:
     """Exercise 2: the fewest 1x1 reduction filters at which the reduction stops saving weights."""
     if answer is None:
         return unanswered(
@@ -64,8 +63,9 @@ def check_break_even_filters(answer: int | None) -> Feedback:
             f"as a function of r and compare with a 3x3 conv from {BREAK_EVEN_IN} to "
             f"{BREAK_EVEN_OUT}."
         )
-    if isinstance(answer, bool) or not isinstance(answer, int) or answer < 1:
+    if not is_whole(answer) or answer < 1:
         return wrong("the number of reduction filters is a positive integer.")
+    answer = int(answer)
     direct = direct_params()
     with_r = reduced_params(answer)
     saves_now = with_r < direct
@@ -101,12 +101,17 @@ def _test_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 PIXELS = ((1, 2), (3, 4), (2, 1))
 
 
-def check_pixel_output(answer: PixelFunction | None) -> Feedback:
+def check_pixel_output(answer: object) -> Feedback:
     """Exercise 3: a function (image, kernel, bias, i, j) -> the 1x1 conv's output at (i, j)."""
     if answer is None:
         return unanswered(
             "Write pixel_output(image, kernel, bias, i, j) for image (H, W, C_in), kernel "
             "(C_in, F) and bias (F,), returning the F output values at row i, column j."
+        )
+    if not callable(answer):
+        return wrong(
+            f"{answer!r} is not a function: define pixel_output(image, kernel, bias, i, j) and "
+            "pass the function itself."
         )
     image, kernel, bias = _test_case()
     expected = pointwise.pointwise_reference(image[None], kernel, bias)[0]
