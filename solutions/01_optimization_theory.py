@@ -19,5 +19,6 @@ state_values = {"rmsprop": 1249, "adam": 2 * 1249}
 
 # Exercise 3, check_saddle_trap. The gradient of x^2 + y^4/4 - y^2/2 along y is y^3 - y, which
 # is exactly 0 on y = 0: SGD never moves along y and slides along x (contracting by
-# 1 - 2 x 0.05 = 0.9 per step) into the saddle. Any x within reach works, e.g. section 3's.
-saddle_trap_start = (0.3, 0.0)
+# 1 - 2 x 0.05 = 0.9 per step) into the saddle. Any x within reach works other than section
+# 3's own 0.3, e.g. -0.5: after 300 steps x is 0.5 x 0.9^300, far below 0.001.
+saddle_trap_start = (-0.5, 0.0)

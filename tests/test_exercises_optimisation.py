@@ -59,6 +59,7 @@ def test_saddle_trap(solutions):
     tiny = ex.check_saddle_trap((0.3, 1e-30))
     assert not tiny.solved and "tiny but not zero" in tiny.message
     assert "saddle itself" in ex.check_saddle_trap((0.0, 0.0)).message
+    assert "section 3 already ran" in ex.check_saddle_trap((0.3, 0.0)).message
     assert "start closer" in ex.check_saddle_trap((1e30, 0.0)).message
 
 

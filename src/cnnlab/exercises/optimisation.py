@@ -23,6 +23,8 @@ SWEEP_SEED, SWEEP_EPOCHS = 42, 30
 
 # Exercise 3: the saddle surface, learning rate and number of steps of the notebook's section 3.
 SADDLE_RATE, SADDLE_STEPS, SADDLE_RADIUS = 0.05, 300, 0.5
+# The start on y = 0 that section 3 of the notebook runs (its answer is printed there).
+SECTION_3_TRAP = (0.3, 0.0)
 
 
 def check_largest_stable_rate(answer: object) -> Feedback:
@@ -152,7 +154,7 @@ def _as_point(answer: object) -> tuple[float, float] | str:
 
 
 def check_saddle_trap(answer: object) -> Feedback:
-    """Exercise 3: a start (x, y), not the saddle itself, from which SGD ends at the saddle."""
+    """Exercise 3: a start (x, y), not the saddle nor section 3's, from which SGD ends there."""
     if answer is None:
         return unanswered(
             "the saddle section starts at (0.3, 0.001). The gradient along y is y^3 - y: "
@@ -166,6 +168,11 @@ def check_saddle_trap(answer: object) -> Feedback:
         return wrong("give a start with finite coordinates.")
     if x == 0 and y == 0:
         return wrong("(0, 0) is the saddle itself: start somewhere else and let SGD get there.")
+    if (x, y) == SECTION_3_TRAP:
+        return wrong(
+            f"{SECTION_3_TRAP} is the start section 3 already ran: find another one, and say "
+            "why it works."
+        )
     start = f"({x:g}, {y:g})"
     ended, left = _sgd_on_saddle((x, y), SADDLE_STEPS)
     if ended is None:
