@@ -2,8 +2,10 @@
 
 import keras
 import numpy as np
+import pytest
 
-from cnnlab import gradcam, models
+from cnnlab import gradcam, models, training
+from cnnlab.hardware import cpu_bfloat16
 
 
 def test_grad_cam_maps_are_normalised_heatmaps():
@@ -56,3 +58,25 @@ def test_grad_cam_follows_the_predicted_class_whichever_it_is():
     after = gradcam.grad_cam(model, images, "conv")
     assert before.max() > 0
     np.testing.assert_allclose(after, before, atol=1e-5)
+
+
+BF16, BF16_REASON = cpu_bfloat16()
+
+
+@pytest.mark.skipif(not BF16, reason=f"no bfloat16 hardware in use: {BF16_REASON}")
+def test_grad_cam_and_logits_work_on_a_mixed_bfloat16_model():
+    # Notebook 03 trains its own model in mixed_bfloat16 where the hardware has it.
+    keras.utils.set_random_seed(0)
+    with training.precision_policy("mixed_bfloat16"):
+        model = models.brain_tumor_improved(input_shape=(64, 64, 1))
+    assert model.get_layer("conv3").compute_dtype == "bfloat16"
+    assert model.output.dtype == "float32"
+    images = np.random.default_rng(2).random((3, 64, 64, 1)).astype("float32") * 255
+    maps = gradcam.grad_cam(model, images, "conv3")
+    assert maps.dtype == np.float32 and maps.shape == (3, 64, 64)
+    assert maps.max(axis=(1, 2)).tolist() == [1.0, 1.0, 1.0]
+    head = model.get_layer("tumour")
+    to_head = keras.Model(model.inputs, head.input)
+    logits = np.asarray(models.dense_logit(head, to_head(images, training=False)))
+    probabilities = model.predict(images, verbose=0)[:, 0]
+    np.testing.assert_allclose(1 / (1 + np.exp(-logits)), probabilities, atol=1e-6)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnnlab import models, shapes
+from cnnlab import models, shapes, training
 
 
 def layer_structure(model):
@@ -83,3 +83,13 @@ def test_dense_logit_is_what_the_sigmoid_is_applied_to():
     logits = np.asarray(models.dense_logit(head, features))
     probabilities = model.predict(images, verbose=0)[:, 0]
     np.testing.assert_allclose(1 / (1 + np.exp(-logits)), probabilities, rtol=1e-5)
+
+
+def test_output_layers_stay_float32_under_a_mixed_policy():
+    # Building needs no bfloat16 hardware; a softmax or sigmoid in bfloat16 would lose precision.
+    with training.precision_policy("mixed_bfloat16"):
+        built = [models.inception_cifar10(), models.brain_tumor_improved(input_shape=(32, 32, 1))]
+    for model in built:
+        assert model.layers[1].compute_dtype == "bfloat16"
+        assert model.layers[-1].compute_dtype == "float32"
+        assert model.output.dtype == "float32"

@@ -26,7 +26,9 @@ def grad_cam(
         logit = dense_logit(head, penultimate)
         # Evidence for the predicted class: the logit for "yes", minus it for "no".
         score = tf.where(logit >= 0, logit, -logit)
-    grads = tape.gradient(score, features)
+    # Both bfloat16 under a mixed precision policy; the map is computed in float32.
+    grads = tf.cast(tape.gradient(score, features), tf.float32)
+    features = tf.cast(features, tf.float32)
     weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
     cams = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1, keepdims=True))
     cams = tf.image.resize(cams, images.shape[1:3])[..., 0].numpy()

@@ -70,7 +70,8 @@ def brain_tumor_improved(input_shape: tuple[int, int, int] = (*BRAIN_IMAGE_SIZE,
     x = layers.Dropout(0.5, name="dropout1")(x)
     x = layers.Dense(64, activation="relu", name="dense")(x)
     x = layers.Dropout(0.3, name="dropout2")(x)
-    outputs = layers.Dense(1, activation="sigmoid", name="tumour")(x)
+    # float32 even under a mixed policy: a sigmoid and its loss need the precision.
+    outputs = layers.Dense(1, activation="sigmoid", name="tumour", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="brain_tumor_improved")
 
 
@@ -112,12 +113,14 @@ def inception_cifar10(
     x = inception_module(x, INCEPTION_FILTERS[1], name="inception2")
     x = layers.BatchNormalization(name="bn")(x)
     x = layers.GlobalAveragePooling2D(name="gap")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="classes")(x)
+    # float32 even under a mixed policy: a softmax and its loss need the precision.
+    outputs = layers.Dense(num_classes, activation="softmax", name="classes", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="inception_cifar10")
 
 
 def dense_logit(layer: keras.layers.Dense, inputs: Any) -> Any:
     """The value a one-unit Dense layer computes before its activation (a sigmoid's logit)."""
+    inputs = keras.ops.cast(inputs, layer.kernel.dtype)  # a mixed-precision body feeds bfloat16
     return keras.ops.matmul(inputs, layer.kernel)[:, 0] + layer.bias[0]
 
 
