@@ -1,8 +1,8 @@
-"""Training speed of the CIFAR-10 Inception network: float32 vs mixed_bfloat16, two batch sizes.
+"""Training speed of the course's networks: float32 vs mixed_bfloat16, at the notebooks' batches.
 
-Run by hand (not in CI): ``.venv/bin/python benchmarks/cifar10_throughput.py [--steps N]``.
-Every configuration is timed in the same process, in interleaved rounds, and the best round
-of each is compared with float32 at batch size 32 (Keras's default, the report's setting).
+Run by hand (not in CI): ``.venv/bin/python benchmarks/training_throughput.py [--steps N]``.
+Every configuration of a network is timed in the same process, in interleaved rounds, and the
+best round of each is compared with float32 at that network's first batch size.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+from collections.abc import Callable
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
 
 from cnnlab import models  # noqa: E402
 from cnnlab.hardware import fastest_precision  # noqa: E402
@@ -19,7 +22,13 @@ from cnnlab.repro import set_seed  # noqa: E402
 from cnnlab.training import images_per_second  # noqa: E402
 
 POLICIES = ("float32", "mixed_bfloat16")
-BATCH_SIZES = (32, 128)
+# Each network at the batch sizes its notebook trains with, and the steps a round times
+# (as a fraction of --steps: the 256x256 brain networks are ~100 times slower per image).
+NETWORKS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], float]] = {
+    "CIFAR-10 Inception (05)": (models.inception_cifar10, (32, 128), 1.0),
+    "brain MRI, report's network (03)": (models.brain_tumor_sequential, (64,), 0.2),
+    "brain MRI, improved network (03)": (models.brain_tumor_improved, (64,), 0.2),
+}
 
 
 def main() -> None:
@@ -34,19 +43,24 @@ def main() -> None:
     policies = POLICIES if choice.policy == "mixed_bfloat16" else ("float32",)
     if len(policies) == 1:
         print("mixed_bfloat16 skipped: without hardware support it is emulated or fails")
-    configs = list(itertools.product(policies, BATCH_SIZES))
-    best = dict.fromkeys(configs, 0.0)
-    for round_ in range(1, args.rounds + 1):
-        for policy, batch in configs:
-            rate = images_per_second(models.inception_cifar10, policy, batch, args.steps)
-            best[policy, batch] = max(best[policy, batch], rate)
-            print(
-                f"round {round_}: {policy:15s} batch {batch:4d}: {rate:7.0f} images/s", flush=True
-            )
-    base = best["float32", 32]
-    print(f"\n{'policy':15s} {'batch':>5s} {'images/s':>9s} {'vs float32@32':>14s}")
-    for (policy, batch), rate in best.items():
-        print(f"{policy:15s} {batch:5d} {rate:9.0f} {rate / base:13.2f}x")
+    for network, (build, batch_sizes, share) in NETWORKS.items():
+        steps = max(3, round(args.steps * share))
+        configs = list(itertools.product(policies, batch_sizes))
+        best = dict.fromkeys(configs, 0.0)
+        print(f"\n{network}, {steps} steps per round")
+        for round_ in range(1, args.rounds + 1):
+            for policy, batch in configs:
+                rate = images_per_second(build, policy, batch, steps)
+                best[policy, batch] = max(best[policy, batch], rate)
+                print(
+                    f"round {round_}: {policy:15s} batch {batch:4d}: {rate:7.0f} images/s",
+                    flush=True,
+                )
+        base = best["float32", batch_sizes[0]]
+        versus = f"vs float32@{batch_sizes[0]}"
+        print(f"{'policy':15s} {'batch':>5s} {'images/s':>9s} {versus:>14s}")
+        for (policy, batch), rate in best.items():
+            print(f"{policy:15s} {batch:5d} {rate:9.0f} {rate / base:13.2f}x")
 
 
 if __name__ == "__main__":

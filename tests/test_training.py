@@ -1,5 +1,7 @@
 """Training helpers: the schedule's end points, the profile's budget, the policy restored."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -61,3 +63,16 @@ def test_images_per_second_is_positive_for_float32():
         steps=2,
     )
     assert rate > 0
+
+
+def test_images_per_second_times_a_sigmoid_network_with_its_own_loss():
+    build = lambda: keras.Sequential(  # noqa: E731
+        [
+            keras.Input((4, 4, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras warns when categorical cross-entropy meets 1 unit
+        assert training.images_per_second(build, "float32", batch_size=8, steps=2) > 0

@@ -87,12 +87,19 @@ def images_per_second(
     """
     with precision_policy(policy):
         model = build()
-    model.compile(optimizer=keras.optimizers.Adam(), loss="categorical_crossentropy")
+    classes = model.output_shape[-1]
+    # One sigmoid unit (the brain-MRI networks) or a softmax over classes.
+    loss = "binary_crossentropy" if classes == 1 else "categorical_crossentropy"
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss)
     rng = np.random.default_rng(seed)
     shape = (batch_size * steps, *model.input_shape[1:])
     x = rng.random(shape, dtype=np.float32)
-    classes = model.output_shape[-1]
-    y = keras.utils.to_categorical(rng.integers(0, classes, len(x)), classes)
+    labels = rng.integers(0, max(classes, 2), len(x))
+    y = (
+        labels[:, None].astype("float32")
+        if classes == 1
+        else keras.utils.to_categorical(labels, classes)
+    )
     model.fit(x[: batch_size * 3], y[: batch_size * 3], batch_size=batch_size, verbose=0)
     start = time.perf_counter()
     model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
