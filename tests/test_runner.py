@@ -47,6 +47,27 @@ def test_failed_run_leaves_notebook_untouched_and_names_the_cell(tmp_path, capsy
     assert "cell [2]" in err and "ValueError: broken on purpose" in err
 
 
+def test_a_notebook_edited_during_its_run_keeps_the_edits(tmp_path, capsys):
+    path = tmp_path / "edited.ipynb"
+    # The first cell stands for a person saving the notebook in an editor mid-run.
+    write_notebook(
+        path,
+        "import nbformat\n"
+        "nb = nbformat.read('edited.ipynb', as_version=4)\n"
+        "nb.cells.append(nbformat.v4.new_markdown_cell('added while it ran'))\n"
+        "nbformat.write(nb, 'edited.ipynb')",
+    )
+    assert runner.run([path], force=True) == 1
+    edited = nbformat.read(path, as_version=4)
+    assert edited.cells[-1].source == "added while it ran"
+    assert "outputs" not in edited.cells[-1] and edited.cells[0].outputs == []
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "edited while it ran" in err
+    kept = runner.executed_copy_path(path.resolve())
+    assert str(kept) in err and nbformat.read(kept, as_version=4).cells[0].execution_count == 1
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".ipynb"] == ["edited.ipynb"]
+
+
 def test_missing_notebook_is_one_line(tmp_path, capsys):
     assert runner.run([tmp_path / "nope.ipynb"]) == 1
     assert capsys.readouterr().err.strip() == f"FAILED {tmp_path / 'nope.ipynb'}: no such notebook"

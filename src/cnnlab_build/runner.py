@@ -1,15 +1,17 @@
 """Execute notebooks with papermill, never clobbering a good notebook with a failed run.
 
 A notebook runs into a temporary file beside it that replaces it only when every cell
-succeeded; a failure is one line naming the cell, the kernel's stderr goes to ``build/logs``,
-and SIGTERM or Ctrl-C leave the notebook and no temporary file behind. Only notebooks whose
-inputs changed (see :mod:`cnnlab_build.plan`) run, unless forced.
+succeeded and the notebook was not edited meanwhile (the executed copy is then kept in
+``build/logs``); a failure is one line naming the cell, the kernel's stderr goes to
+``build/logs``, and SIGTERM or Ctrl-C leave the notebook and no temporary file behind. Only
+notebooks whose inputs changed (see :mod:`cnnlab_build.plan`) run, unless forced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import time
@@ -62,12 +64,22 @@ def log_path(path: Path) -> Path:
     return project_root(path.parent) / "build" / "logs" / f"{path.stem}.log"
 
 
+def executed_copy_path(path: Path) -> Path:
+    """Where a run's result goes when the notebook was edited while it ran."""
+    return log_path(path).with_suffix(".executed.ipynb")
+
+
+class EditedDuringRun(Exception):
+    """The notebook changed on disk while it ran: its outputs would not match its code."""
+
+
 def execute(path: Path) -> float:
     """Run ``path`` end to end in place (through a temporary file); returns the wall time."""
     import papermill as pm
 
     path = path.resolve()
     start = time.perf_counter()
+    before = path.read_bytes()
     with atomic_path(path, suffix=".ipynb") as tmp:
         with _stderr_to(log_path(path)):
             pm.execute_notebook(
@@ -79,6 +91,11 @@ def execute(path: Path) -> float:
                 log_output=False,
             )
         _tidy(tmp, path)
+        if path.read_bytes() != before:
+            # Replacing it would discard the edits; the run's result is kept, not published.
+            with atomic_path(executed_copy_path(path), suffix=".ipynb") as copy:
+                shutil.copyfile(tmp, copy)
+            raise EditedDuringRun(str(executed_copy_path(path)))
     return time.perf_counter() - start
 
 
@@ -139,6 +156,13 @@ def _run_each(paths: list[Path], force: bool) -> int:
             name = str(exc) if isinstance(exc, Interrupted) else "SIGINT (Ctrl-C)"
             print(f"INTERRUPTED {path} by {name}: notebook left unchanged", file=sys.stderr)
             return 130
+        except EditedDuringRun as exc:
+            print(
+                f"FAILED {path}: it was edited while it ran, so its outputs would not match its "
+                f"code; the edits are kept, the run's result is in {exc} — run it again",
+                file=sys.stderr,
+            )
+            return 1
         except Exception as exc:  # papermill's errors carry the cell; anything else is set-up
             print(failure_line(path, exc), file=sys.stderr)
             return 1
