@@ -49,6 +49,34 @@ def test_fit_respects_the_smoke_budget():
     assert len(seen) == 2 * 3  # ... of at most 3 steps
 
 
+def trained_with(steps_per_execution: int | None, profile_name: str = "full") -> keras.Model:
+    profile = PROFILES[profile_name]
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    if steps_per_execution is None:
+        steps_per_execution = training.steps_per_execution(profile)
+    model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_execution)
+    # 45 batches: not a multiple of STEPS_PER_EXECUTION, so the last call runs fewer steps.
+    x = np.random.default_rng(0).random((45 * 4, 3)).astype("float32")
+    train = tf.data.Dataset.from_tensor_slices((x, x.sum(axis=1, keepdims=True))).batch(4)
+    training.fit(model, train, None, full_epochs=2, profile=profile)
+    return model
+
+
+def test_steps_per_execution_runs_the_same_steps_with_the_same_result():
+    one, many = trained_with(1), trained_with(None)
+    assert many.steps_per_execution == training.STEPS_PER_EXECUTION > 1
+    assert int(many.optimizer.iterations) == int(one.optimizer.iterations) == 2 * 45
+    for a, b in zip(one.get_weights(), many.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_steps_per_execution_keeps_the_smoke_budget():
+    # Keras would ignore steps_per_epoch=3 under steps_per_execution=32 and train on.
+    model = trained_with(None, "smoke")
+    assert int(model.optimizer.iterations) == 2 * 3
+
+
 def test_images_per_second_is_positive_for_float32():
     rate = training.images_per_second(
         lambda: keras.Sequential(

@@ -15,6 +15,20 @@ from cnnlab.profiles import Profile
 if TYPE_CHECKING:
     import tensorflow as tf
 
+# Training steps Keras runs per call into TensorFlow (``compile(steps_per_execution=...)``):
+# the same steps in the same order, with less Python overhead between them. It makes the
+# report's CIFAR-10 recipe (small batches of small images) about 1.1x faster on 2 CPU cores.
+STEPS_PER_EXECUTION = 32
+
+
+def steps_per_execution(profile: Profile) -> int:
+    """``STEPS_PER_EXECUTION``, but never more than the profile's steps per epoch.
+
+    Keras ignores ``steps_per_epoch`` when it is smaller than ``steps_per_execution``.
+    """
+    limit = profile.steps_per_epoch
+    return STEPS_PER_EXECUTION if limit is None else min(STEPS_PER_EXECUTION, limit)
+
 
 def fit(
     model: keras.Model,
