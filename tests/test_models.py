@@ -88,8 +88,14 @@ def test_dense_logit_is_what_the_sigmoid_is_applied_to():
 def test_output_layers_stay_float32_under_a_mixed_policy():
     # Building needs no bfloat16 hardware; a softmax or sigmoid in bfloat16 would lose precision.
     with training.precision_policy("mixed_bfloat16"):
-        built = [models.inception_cifar10(), models.brain_tumor_improved(input_shape=(32, 32, 1))]
+        small = (32, 32, 1)
+        built = [
+            models.inception_cifar10(),
+            models.brain_tumor_sequential(input_shape=small),
+            models.brain_tumor_functional(input_shape=small),
+            models.brain_tumor_improved(input_shape=small),
+        ]
     for model in built:
         assert model.layers[1].compute_dtype == "bfloat16"
         assert model.layers[-1].compute_dtype == "float32"
-        assert model.output.dtype == "float32"
+        assert model(np.zeros((1, *model.input_shape[1:]), "float32")).dtype == "float32"

@@ -32,7 +32,8 @@ def brain_tumor_sequential(
             layers.MaxPooling2D(name="pool"),
             layers.Flatten(name="flatten"),
             layers.Dense(units, activation="relu", name="dense"),
-            layers.Dense(1, activation="sigmoid", name="tumour"),
+            # float32 even under a mixed policy: a sigmoid and its loss need the precision.
+            layers.Dense(1, activation="sigmoid", name="tumour", dtype="float32"),
         ],
         name="brain_tumor_sequential",
     )
@@ -51,7 +52,8 @@ def brain_tumor_functional(
     x = layers.MaxPooling2D(name="pool")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(units, activation="relu", name="dense")(x)
-    outputs = layers.Dense(1, activation="sigmoid", name="tumour")(x)
+    # float32 even under a mixed policy: a sigmoid and its loss need the precision.
+    outputs = layers.Dense(1, activation="sigmoid", name="tumour", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="brain_tumor_functional")
 
 
