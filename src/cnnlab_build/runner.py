@@ -93,9 +93,10 @@ def execute(path: Path) -> float:
         _tidy(tmp, path)
         if path.read_bytes() != before:
             # Replacing it would discard the edits; the run's result is kept, not published.
-            with atomic_path(executed_copy_path(path), suffix=".ipynb") as copy:
+            kept = executed_copy_path(path)
+            with atomic_path(kept, suffix=".ipynb") as copy:
                 shutil.copyfile(tmp, copy)
-            raise EditedDuringRun(str(executed_copy_path(path)))
+            raise EditedDuringRun(str(kept))
     return time.perf_counter() - start
 
 
