@@ -1,0 +1,74 @@
+"""Training speed of 05's network with 1 and with ``training.STEPS_PER_EXECUTION`` steps per call.
+
+Run by hand (not in CI), with the data available (a network or ``CNNLAB_DATA_MIRROR``):
+``.venv/bin/python benchmarks/steps_per_execution.py [--steps N] [--rounds R]``.
+Both settings train on 05's own input pipelines, in the precision 05 uses, in interleaved
+rounds in one process; the best round of each is compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+
+from cnnlab import data, models, pipelines, splits, training  # noqa: E402
+from cnnlab.hardware import fastest_precision  # noqa: E402
+from cnnlab.repro import DEFAULT_SEED, set_seed  # noqa: E402
+
+# 05's two recipes: the report's (batch 32, no augmentation) and the improved one (128, augmented).
+RECIPES = {"report's recipe": (32, False), "improved recipe": (128, True)}
+
+
+def main() -> None:
+    """Time both settings for each recipe in interleaved rounds; print throughputs and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=320, help="training steps per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per setting")
+    args = parser.parse_args()
+    set_seed()
+    precision = fastest_precision()
+    print(precision)
+    (images, labels), _ = data.cifar10()
+    kept, _held = splits.stratified_holdout(labels, 5000, seed=DEFAULT_SEED)
+    settings = (1, training.STEPS_PER_EXECUTION)
+    for recipe, (batch, augment) in RECIPES.items():
+        runs = {}
+        for per_call in settings:
+            with training.precision_policy(precision.policy):
+                model = models.inception_cifar10()
+            model.compile(
+                optimizer=keras.optimizers.Adam(),
+                loss="categorical_crossentropy",
+                steps_per_execution=per_call,
+            )
+            batches = pipelines.image_batches(
+                images[kept],
+                labels[kept],
+                batch,
+                num_classes=10,
+                shuffle_seed=DEFAULT_SEED,
+                augment_seed=DEFAULT_SEED if augment else None,
+            ).repeat()
+            model.fit(batches, steps_per_epoch=per_call * 2, verbose=0, shuffle=False)  # warm-up
+            runs[per_call] = (model, batches)
+        best = dict.fromkeys(settings, 0.0)
+        steps = args.steps - args.steps % training.STEPS_PER_EXECUTION
+        print(f"\n{recipe} (batch {batch}), {steps} steps per round")
+        for round_ in range(1, args.rounds + 1):
+            for per_call, (model, batches) in runs.items():
+                start = time.perf_counter()
+                model.fit(batches, steps_per_epoch=steps, verbose=0, shuffle=False)
+                rate = steps * batch / (time.perf_counter() - start)
+                best[per_call] = max(best[per_call], rate)
+                print(f"round {round_}: {per_call:3d} steps per call: {rate:6.0f} images/s")
+        ratio = best[settings[1]] / best[settings[0]]
+        print(f"best: {best[settings[0]]:.0f} vs {best[settings[1]]:.0f} images/s ({ratio:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
