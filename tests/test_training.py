@@ -49,32 +49,50 @@ def test_fit_respects_the_smoke_budget():
     assert len(seen) == 2 * 3  # ... of at most 3 steps
 
 
-def trained_with(steps_per_execution: int | None, profile_name: str = "full") -> keras.Model:
+def trained_with(
+    steps_per_execution: int | None, profile_name: str = "full"
+) -> tuple[keras.Model, dict[str, list[float]]]:
+    """A small model with what the notebooks' networks carry (batch norm, dropout, validation,
+    early stopping), trained on 45 batches; ``None`` takes the library's steps per call."""
     profile = PROFILES[profile_name]
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.BatchNormalization(),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1),
+        ]
+    )
     if steps_per_execution is None:
         steps_per_execution = training.steps_per_execution(profile)
     model.compile(optimizer="adam", loss="mse", steps_per_execution=steps_per_execution)
     # 45 batches: not a multiple of STEPS_PER_EXECUTION, so the last call runs fewer steps.
     x = np.random.default_rng(0).random((45 * 4, 3)).astype("float32")
-    train = tf.data.Dataset.from_tensor_slices((x, x.sum(axis=1, keepdims=True))).batch(4)
-    training.fit(model, train, None, full_epochs=2, profile=profile)
-    return model
+    y = x.sum(axis=1, keepdims=True)
+    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(180, seed=0).batch(4)
+    validation = tf.data.Dataset.from_tensor_slices((x[:40], y[:40])).batch(4)
+    history = training.fit(
+        model, train, validation, 4, profile, callbacks=[training.early_stopping(patience=1)]
+    )
+    return model, history.history
 
 
 def test_steps_per_execution_runs_the_same_steps_with_the_same_result():
-    one, many = trained_with(1), trained_with(None)
+    (one, one_history), (many, many_history) = trained_with(1), trained_with(None)
     assert many.steps_per_execution == training.STEPS_PER_EXECUTION > 1
-    assert int(many.optimizer.iterations) == int(one.optimizer.iterations) == 2 * 45
+    assert int(many.optimizer.iterations) == int(one.optimizer.iterations) > 45
+    assert many_history == one_history
     for a, b in zip(one.get_weights(), many.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 def test_steps_per_execution_keeps_the_smoke_budget():
-    # Keras would ignore steps_per_epoch=3 under steps_per_execution=32 and train on.
-    model = trained_with(None, "smoke")
-    assert int(model.optimizer.iterations) == 2 * 3
+    # Keras runs whole calls: 32 steps per call would train past steps_per_epoch=3.
+    model, history = trained_with(None, "smoke")
+    assert model.steps_per_execution == 3
+    assert int(model.optimizer.iterations) == 3 * len(history["loss"]) == 2 * 3
 
 
 def test_images_per_second_is_positive_for_float32():
