@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from cnnlab import training
-from cnnlab.profiles import PROFILES
+from cnnlab.profiles import PROFILES, Profile
 
 
 def test_warmup_cosine_climbs_to_the_peak_then_decays_to_zero():
@@ -95,6 +95,25 @@ def test_steps_per_execution_keeps_the_smoke_budget():
     assert int(model.optimizer.iterations) == 3 * len(history["loss"]) == 2 * 3
 
 
+@pytest.mark.parametrize(
+    ("limit", "expected"), [(None, 32), (3, 3), (40, 20), (64, 32), (96, 32), (37, 1)]
+)
+def test_steps_per_execution_divides_the_epoch(limit, expected):
+    assert training.steps_per_execution(Profile("test", None, limit)) == expected
+
+
+def test_a_budget_that_is_not_a_multiple_of_32_trains_exactly_its_steps():
+    profile = Profile("test", max_epochs=2, steps_per_epoch=40)
+    model = tiny_model()
+    model.compile(
+        optimizer="sgd", loss="mse", steps_per_execution=training.steps_per_execution(profile)
+    )
+    x = np.ones((8, 3), dtype="float32")
+    train = tf.data.Dataset.from_tensor_slices((x, x[:, :1])).batch(4).repeat()
+    training.fit(model, train, None, full_epochs=5, profile=profile)
+    assert int(model.optimizer.iterations) == 2 * 40
+
+
 def test_images_per_second_is_positive_for_float32():
     rate = training.images_per_second(
         lambda: keras.Sequential(
@@ -106,7 +125,8 @@ def test_images_per_second_is_positive_for_float32():
         ),
         "float32",
         batch_size=8,
-        steps=2,
+        steps=5,
+        steps_per_call=2,  # the last call runs 1 step
     )
     assert rate > 0
 

@@ -9,6 +9,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from cnnlab import training
+
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
 
 # A point (x, y) of a toy surface: the keras.Variable an optimizer moves, a NumPy vector, or
@@ -126,7 +128,11 @@ def learning_rate_sweep(
     for rate in rates:
         keras.utils.set_random_seed(seed)
         model = small_regressor(seed)
-        model.compile(make_optimizer(optimizer, rate), loss="mse")
+        model.compile(
+            make_optimizer(optimizer, rate),
+            loss="mse",
+            steps_per_execution=training.STEPS_PER_EXECUTION,
+        )
         history = model.fit(
             *train,
             validation_data=val,

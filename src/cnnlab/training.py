@@ -16,18 +16,21 @@ if TYPE_CHECKING:
     import tensorflow as tf
 
 # Training steps Keras runs per call into TensorFlow (``compile(steps_per_execution=...)``):
-# the same steps in the same order, with less Python overhead between them. It makes the
-# report's CIFAR-10 recipe (small batches of small images) about 1.1x faster on 2 CPU cores.
+# the same steps in the same order, with less Python overhead between them;
+# benchmarks/steps_per_execution.py measures the gain.
 STEPS_PER_EXECUTION = 32
 
 
 def steps_per_execution(profile: Profile) -> int:
-    """``STEPS_PER_EXECUTION``, but never more than the profile's steps per epoch.
+    """The most steps per call, up to ``STEPS_PER_EXECUTION``, that divide the profile's epoch.
 
-    Keras ignores ``steps_per_epoch`` when it is smaller than ``steps_per_execution``.
+    Keras runs whole calls: with ``steps_per_epoch`` set, an epoch that is not a whole number
+    of calls would train more steps than the budget allows.
     """
     limit = profile.steps_per_epoch
-    return STEPS_PER_EXECUTION if limit is None else min(STEPS_PER_EXECUTION, limit)
+    if limit is None:  # an epoch is one pass over the data; the last call may run fewer steps
+        return STEPS_PER_EXECUTION
+    return max(n for n in range(1, min(STEPS_PER_EXECUTION, limit) + 1) if limit % n == 0)
 
 
 def fit(
@@ -93,18 +96,24 @@ def precision_policy(name: str) -> Iterator[None]:
 
 
 def images_per_second(
-    build: Callable[[], keras.Model], policy: str, batch_size: int, steps: int, seed: int = 0
+    build: Callable[[], keras.Model],
+    policy: str,
+    batch_size: int,
+    steps: int,
+    seed: int = 0,
+    steps_per_call: int = 1,
 ) -> float:
     """Training throughput of the model ``build()`` makes under ``policy``, on random images.
 
-    One short warm-up fit compiles the graph first, so only steady-state steps are timed.
+    One short warm-up fit compiles the graph first, so only steady-state steps are timed;
+    ``steps_per_call`` is passed to ``compile(steps_per_execution=...)``.
     """
     with precision_policy(policy):
         model = build()
     classes = model.output_shape[-1]
     # One sigmoid unit (the brain-MRI networks) or a softmax over classes.
     loss = "binary_crossentropy" if classes == 1 else "categorical_crossentropy"
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss)
+    model.compile(optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=steps_per_call)
     rng = np.random.default_rng(seed)
     shape = (batch_size * steps, *model.input_shape[1:])
     x = rng.random(shape, dtype=np.float32)
