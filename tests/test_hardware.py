@@ -22,6 +22,7 @@ def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
         (AVX2_CPU, {}, False, "neither AVX512_BF16 nor AMX"),
         (AMX_CPU, {"ONEDNN_MAX_CPU_ISA": "AVX2"}, False, "ONEDNN_MAX_CPU_ISA=AVX2 hides"),
         (AMX_CPU, {"ONEDNN_MAX_CPU_ISA": "avx512_core_amx"}, True, "the CPU reports"),
+        (AMX_CPU, {"ONEDNN_MAX_CPU_ISA": "default"}, True, "the CPU reports"),
         (AMX_CPU, {"TF_ENABLE_ONEDNN_OPTS": "0"}, False, "oneDNN is off"),
     ],
 )

@@ -17,3 +17,9 @@ def test_profile_from_environment(monkeypatch):
     monkeypatch.setenv(profiles.ENV_VAR, "fast")
     with pytest.raises(ValueError, match="unknown profile 'fast'"):
         profiles.get_profile()
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_profile_variable_means_the_default(monkeypatch, value):
+    monkeypatch.setenv(profiles.ENV_VAR, value)  # as `CNNLAB_PROFILE= make all` sets it
+    assert profiles.get_profile().name == "full"

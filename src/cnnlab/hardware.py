@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
-# oneDNN ISA caps (ONEDNN_MAX_CPU_ISA) that still include bfloat16 instructions.
+# oneDNN ISA caps (ONEDNN_MAX_CPU_ISA) that still include bfloat16 instructions; DEFAULT
+# is oneDNN's name for no cap.
 BF16_ONEDNN_ISAS = {
+    "DEFAULT",
     "AVX512_CORE_BF16",
     "AVX512_CORE_FP16",
     "AVX512_CORE_AMX",

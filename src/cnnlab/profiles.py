@@ -31,8 +31,8 @@ PROFILES = {
 
 
 def default_profile_name() -> str:
-    """The profile named by ``CNNLAB_PROFILE``, or ``full``."""
-    return os.environ.get(ENV_VAR, "full")
+    """The profile named by ``CNNLAB_PROFILE``, or ``full`` where it is unset or empty."""
+    return os.environ.get(ENV_VAR, "").strip() or "full"
 
 
 def get_profile(name: str | None = None) -> Profile:
