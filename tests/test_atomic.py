@@ -43,3 +43,43 @@ def test_a_failed_write_leaves_the_target_and_no_temporary(tmp_path, directory):
         raise KeyboardInterrupt
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
     assert directory or target.read_text() == "good"
+
+
+def test_a_folder_is_replaced_whole_and_the_old_tree_removed(tmp_path):
+    target = tmp_path / "data"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    with atomic_path(target, directory=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert [p.name for p in target.iterdir()] == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_a_failed_final_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
+    target = tmp_path / "data"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if ".partial-" in str(src):  # the new tree's move into place fails
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"), atomic_path(target, directory=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert (target / "old.txt").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_temporaries_of_a_killed_writer_are_removed_and_a_live_ones_kept(tmp_path):
+    dead = tmp_path / ".data.partial-4194999-x1"  # above Linux's largest process id
+    dead_aside = tmp_path / ".data.old-4194999-x2"
+    live = tmp_path / f".data.partial-{os.getpid()}-x3"  # a writer still running
+    other = tmp_path / ".database.partial-4194999-x4"  # another target's
+    for path in (dead, dead_aside, live, other):
+        path.mkdir()
+    with atomic_path(tmp_path / "data", directory=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", live.name, other.name])

@@ -9,6 +9,7 @@ name is private while it is being written; the finished file is not).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -38,17 +39,39 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _process_is_running(pid: int) -> bool:
+    """Whether a process with this id exists on this machine."""
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except (ProcessLookupError, OverflowError):  # no such process; an id too large for one
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete temporaries of ``target`` left by a writer that was killed before cleaning up."""
+    for kind in ("partial", "old"):
+        for path in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*-*"):
+            pid = path.name.removeprefix(f".{target.name}.{kind}-").split("-", 1)[0]
+            if pid.isdigit() and not _process_is_running(int(pid)):
+                remove(path)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
     With ``directory=True`` the temporary path is an empty folder and a whole tree replaces
-    ``target``. On any exception (KeyboardInterrupt included) the temporary path is removed and
-    ``target`` is left as it was.
+    ``target``: the old tree is renamed aside and deleted only once the new one is in place, so
+    ``target`` is missing for two renames, never for a deletion. On any exception
+    (KeyboardInterrupt included) the temporary path is removed and ``target`` is left as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    prefix = f".{target.name}.partial-"
+    _remove_stale_temporaries(target)
+    prefix = f".{target.name}.partial-{os.getpid()}-"
     if directory:
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix))
     else:
@@ -59,10 +82,26 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
         yield tmp
         tmp.chmod(_publish_mode(target, directory))
         if directory and target.exists():
-            remove(target)  # os.replace cannot replace a non-empty folder
-        os.replace(tmp, target)
+            _replace_tree(tmp, target)
+        else:
+            os.replace(tmp, target)
     finally:
         remove(tmp)
+
+
+def _replace_tree(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of the folder ``target``, which is deleted afterwards."""
+    # os.replace cannot replace a non-empty folder, but it can replace an empty one.
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{os.getpid()}-"))
+    try:
+        os.replace(target, aside)
+        try:
+            os.replace(new, target)
+        except BaseException:
+            os.replace(aside, target)
+            raise
+    finally:
+        remove(aside)
 
 
 def write_text_atomic(target: Path, text: str) -> None:
