@@ -1,6 +1,8 @@
 """The metrics file: merged by notebook, JSON-ready, and never touched by a smoke run."""
 
 import json
+import threading
+import time
 
 import numpy as np
 
@@ -18,7 +20,7 @@ def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
         "b": {"z": 0.25},
     }
     assert text.index('"a"') < text.index('"b"')
-    assert [p.name for p in tmp_path.iterdir()] == ["metrics.json"]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == ["metrics.json"]
 
 
 def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
@@ -30,3 +32,23 @@ def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "build" / "metrics-smoke.json").read_text()) == {"nb": {"x": 1}}
     reports.record_metrics("nb", {"x": 2}, profile="full")
     assert json.loads((tmp_path / "reports" / "metrics.json").read_text()) == {"nb": {"x": 2}}
+
+
+def test_notebooks_recording_at_once_keep_each_others_entries(tmp_path, monkeypatch):
+    path = tmp_path / "metrics.json"
+    write = reports.write_json_atomic
+
+    def slow_write(target, payload):  # widen the read-modify-write window
+        time.sleep(0.05)
+        write(target, payload)
+
+    monkeypatch.setattr(reports, "write_json_atomic", slow_write)
+    writers = [
+        threading.Thread(target=reports.record_metrics, args=(f"nb{i}", {"i": i}, path))
+        for i in range(6)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert json.loads(path.read_text()) == {f"nb{i}": {"i": i} for i in range(6)}

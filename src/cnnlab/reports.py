@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from cnnlab.atomic import write_text_atomic
 from cnnlab.paths import project_root, reports_dir
 from cnnlab.profiles import default_profile_name
@@ -44,7 +46,10 @@ def record_metrics(
 ) -> dict[str, Any]:
     """Merge ``metrics`` under ``notebook`` into the metrics file; returns that entry."""
     path = path or metrics_path(profile)
-    everything = json.loads(path.read_text()) if path.exists() else {}
-    everything[notebook] = _plain(metrics)
-    write_json_atomic(path, everything)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Notebooks run side by side would otherwise each read the file and drop the other's entry.
+    with FileLock(path.with_name(f"{path.name}.lock")):
+        everything = json.loads(path.read_text()) if path.exists() else {}
+        everything[notebook] = _plain(metrics)
+        write_json_atomic(path, everything)
     return everything[notebook]
