@@ -66,6 +66,19 @@ def test_manifest_groups_real_near_copies_and_is_reused(tmp_path):
     assert "marker" not in set(rebuilt.split) and len(rebuilt.files) == 13
 
 
+def test_hashes_made_another_way_force_a_rebuild(tmp_path):
+    root, manifest_path = tmp_path / "set", tmp_path / "split.json"
+    write_images(root, np.random.default_rng(3))
+    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    stored = json.loads(manifest_path.read_text())
+    assert stored["key"]["hash"] == duplicates.HASH_METHOD
+    stored["rows"][0]["split"] = "marker"
+    stored["key"]["hash"] = "imagehash.phash hash_size=8"  # e.g. written before a change
+    manifest_path.write_text(json.dumps(stored))
+    rebuilt = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    assert "marker" not in set(rebuilt.split)
+
+
 def test_unreadable_files_are_left_out(tmp_path):
     root = tmp_path / "set"
     write_images(root, np.random.default_rng(4))

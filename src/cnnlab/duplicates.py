@@ -21,6 +21,9 @@ import numpy as np
 
 HASH_SIZE = 16  # 16 x 16 = 256 bits
 HASH_THRESHOLD = 10
+DRAFT_SIZE = (128, 128)
+# What perceptual_hash computes: stored hashes made any other way are not comparable.
+HASH_METHOD = f"imagehash.phash hash_size={HASH_SIZE}, JPEG draft {DRAFT_SIZE[0]}x{DRAFT_SIZE[1]}"
 
 
 def perceptual_hash(path: Path) -> np.ndarray:
@@ -29,7 +32,7 @@ def perceptual_hash(path: Path) -> np.ndarray:
     from PIL import Image
 
     with Image.open(path) as image:
-        image.draft("L", (128, 128))  # JPEG: decode at reduced size, much faster
+        image.draft("L", DRAFT_SIZE)  # JPEG: decode at reduced size, much faster
         return imagehash.phash(image, hash_size=HASH_SIZE).hash.ravel()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from cnnlab.duplicates import HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
+from cnnlab.duplicates import HASH_METHOD, HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
 from cnnlab.reports import write_json_atomic
 
 SPLIT_FRACTIONS = {"train": 0.70, "validation": 0.15, "test": 0.15}
@@ -154,7 +154,7 @@ def load_or_build_split(
     seed: int,
     threshold: int = HASH_THRESHOLD,
 ) -> SplitManifest:
-    """The stored manifest if it matches the folder, seed and threshold; else a new one.
+    """The stored manifest if it matches the folder, seed, hash method and threshold; else new.
 
     Files listed in ``unreadable`` (e.g. ``data.check_folder(root).skipped_paths()``) are left
     out of the split and of the folder fingerprint, so with nothing left out the fingerprint is
@@ -165,6 +165,7 @@ def load_or_build_split(
         "version": MANIFEST_VERSION,
         "fingerprint": folder_fingerprint(kept, root),
         "seed": seed,
+        "hash": HASH_METHOD,
         "threshold": threshold,
     }
     if manifest_path.is_file():
