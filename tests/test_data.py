@@ -346,7 +346,27 @@ def test_github_content_mismatch_is_an_error(dirs, changes, message):
     assert leftovers(data_root) == []
 
 
+def test_drive_content_mismatch_takes_the_github_copy(dirs, capsys):
+    data_root, mirror = dirs
+    other = {**class_members(), "yes/y1.jpg": jpeg_bytes(7)}  # same layout, other bytes
+    drive_payload = make_zip(mirror / "drive.zip", other).read_bytes()
+    github_payload = make_zip(mirror / "gh.zip", github_archive()).read_bytes()
+    spec = brain_spec()
+    folder = data.brain_tumor_dir(
+        spec,
+        download=lambda _id, out: out.write_bytes(drive_payload),
+        github_download=lambda _url, out: out.write_bytes(github_payload),
+    )
+    record = json.loads((folder / data.MARKER).read_text())
+    assert record["source"] == "the GitHub download" and record["fingerprint"] == spec.fingerprint
+    err = capsys.readouterr().err
+    assert "holds other files than the registry" in err and "trying GitHub" in err
+    assert "warning" not in err
+    assert leftovers(data_root) == ["brain_tumor"]
+
+
 def test_drive_content_mismatch_installs_with_a_one_line_warning(dirs, capsys, monkeypatch):
+    """When GitHub fails too, the report's own (different) copy is better than none."""
     data_root, mirror = dirs
     other = {**class_members(), "yes/y1.jpg": jpeg_bytes(7)}  # same layout, other bytes
     payload = make_zip(mirror / "drive.zip", other).read_bytes()

@@ -72,6 +72,10 @@ class DataError(RuntimeError):
     """A data set could not be fetched or verified; the message says what to do."""
 
 
+class ContentMismatch(DataError):
+    """A copy holds other files than the registry's: it was not installed."""
+
+
 @dataclass(frozen=True)
 class DataSet:
     """Where one data set comes from and what a good copy of it looks like."""
@@ -359,7 +363,7 @@ def install_class_archive(
             if record["fingerprint"] != spec.fingerprint:
                 message = _fingerprint_mismatch(spec, record, what)
                 if on_mismatch == "error":
-                    raise DataError(f"{message}; it is not installed: {remedy}")
+                    raise ContentMismatch(f"{message}; it is not installed: {remedy}")
                 print(
                     f"warning: {message}: installed, but results will not match the committed "
                     f"ones (`python -m cnnlab.data verify` flags it; the {MIRROR_ENV} mirror "
@@ -419,23 +423,27 @@ class _Source:
 
     label: str
     fetch: Callable[[Path], None]
-    on_mismatch: str
+    # Whether a copy with other content may be installed (with a warning) when no source
+    # serves the registry's files.
+    last_resort: bool
     refused: str
     images_only: bool = False
     remedy: str = "fetch it from another source"
 
 
 def _download_class_set(spec: DataSet, download: Callable, github_download: Callable) -> Path:
-    """Google Drive first (the report's source), the pinned GitHub commit when Drive fails."""
+    """Google Drive first (the report's source), the pinned GitHub commit when Drive fails or
+    serves other files than the registry's; Drive's other files only when GitHub fails too."""
     sources = []
     if spec.drive_id:
         drive_id = spec.drive_id
-        # The report's own file: a content difference is announced, not refused (see README).
+        # The report's own file: if it differs from the registry and GitHub fails too, it is
+        # installed with a warning rather than refused (see README).
         sources.append(
             _Source(
                 label="Google Drive",
                 fetch=lambda out: download(drive_id, out),
-                on_mismatch="warn",
+                last_resort=True,
                 refused="Google Drive refused it (quota exceeded or too many users)",
             )
         )
@@ -445,7 +453,7 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
             _Source(
                 label="GitHub",
                 fetch=lambda out: github_download(github_archive, out),
-                on_mismatch="error",
+                last_resort=False,
                 refused="GitHub refused it (rate limit or outage)",
                 images_only=True,  # a repository holds more than the data set
                 remedy="the pinned commit does not serve the expected files",
@@ -453,30 +461,43 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
         )
     data_dir().mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    for source in sources:
-        if failures:
-            print(f"{spec.name}: {failures[-1]}; trying {source.label}", file=sys.stderr)
-        # A scratch folder, not atomic_path: the download is consumed here, never kept.
-        with tempfile.TemporaryDirectory(dir=data_dir(), prefix=f".{spec.name}-download-") as tmp:
-            archive = Path(tmp) / "archive.zip"
+    # A scratch folder, not atomic_path: the downloads are consumed here, never kept.
+    with tempfile.TemporaryDirectory(dir=data_dir(), prefix=f".{spec.name}-download-") as tmp:
+        fallback: tuple[Path, _Source] | None = None
+        for number, source in enumerate(sources):
+            if failures:
+                print(f"{spec.name}: {failures[-1]}; trying {source.label}", file=sys.stderr)
+            archive = Path(tmp) / f"{number}.zip"
             try:
                 source.fetch(archive)
             except Exception as err:  # gdown, urllib and requests raise many kinds
                 failures.append(f"{source.label}: {_first_line(err)}")
                 continue
             try:
-                return install_class_archive(
-                    archive,
-                    spec,
-                    f"the {source.label} download",
-                    on_mismatch=source.on_mismatch,
-                    refused=source.refused,
-                    images_only=source.images_only,
-                    remedy=source.remedy,
-                )
+                return _install_from(source, archive, spec, on_mismatch="error")
+            except ContentMismatch as err:
+                failures.append(f"{source.label}: {err}")
+                if source.last_resort and fallback is None:
+                    fallback = (archive, source)
             except DataError as err:
                 failures.append(f"{source.label}: {err}")
+        if fallback is not None:
+            # Other files than the registry's, but the report's own: better than nothing.
+            return _install_from(fallback[1], fallback[0], spec, on_mismatch="warn")
     raise _no_source_error(spec, failures)
+
+
+def _install_from(source: _Source, archive: Path, spec: DataSet, on_mismatch: str) -> Path:
+    """``install_class_archive`` for an archive that ``source`` served."""
+    return install_class_archive(
+        archive,
+        spec,
+        f"the {source.label} download",
+        on_mismatch=on_mismatch,
+        refused=source.refused,
+        images_only=source.images_only,
+        remedy=source.remedy,
+    )
 
 
 def _reverify_in_place(root: Path, spec: DataSet) -> None:
