@@ -52,7 +52,7 @@ WALD = tuple(122 / 128 + s * 1.96 * (122 / 128 * 6 / 128 / 128) ** 0.5 for s in 
         ((-0.1, 0.9), "between 0 and 1"),
         ("0.90, 0.98", "is text"),
         (("a", "b"), "must be numbers"),
-        ({"low": 0.9}, "has 1 values"),
+        ({"low": 0.9}, "a dict is not an interval"),
         (object(), "is not an interval"),
     ],
 )

@@ -69,6 +69,22 @@ def test_saddle_trap_judges_by_y_not_by_distance(start):
     assert not feedback.solved and "tiny but not zero" in feedback.message
 
 
+@pytest.mark.parametrize(
+    ("start", "phrase"),
+    [
+        ("0.3, 0", "is text"),
+        (0.3, "single number"),
+        ({"x": 0.3, "y": 0}, "a dict is not a start point"),
+        ((0.3, 0.0, 1.0), "has 3 values"),
+        ((0.3, "zero"), "must be numbers"),
+        (3j, "a complex is not a start point"),
+    ],
+)
+def test_saddle_trap_says_what_is_not_a_start_point(start, phrase):
+    feedback = ex.check_saddle_trap(start)
+    assert not feedback.solved and phrase in feedback.message and "(x, y)" in feedback.message
+
+
 @pytest.mark.parametrize("start", [(0.0, 10.0), (0.3, -1e200)])
 def test_saddle_trap_far_starts_diverge_with_feedback(start):
     feedback = ex.check_saddle_trap(start)

@@ -7,6 +7,7 @@ Each ``check_*`` takes the student's answer (``None`` while unanswered) and retu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TypeGuard
@@ -58,3 +59,31 @@ def as_number(value: object) -> float | None:
         return float(value)
     except OverflowError:  # an int like 10**400
         return None
+
+
+def as_positive_whole(value: object) -> int | None:
+    """``value`` as an int if it is a whole number of at least 1, else None."""
+    return int(value) if is_whole(value) and value >= 1 else None
+
+
+def as_pair(answer: object, name: str, form: str) -> tuple[float, float] | str:
+    """``answer`` as two floats, or one sentence on why it is not ``name`` written ``form``.
+
+    For example ``as_pair(answer, "an interval", "(low, high)")``.
+    """
+    if isinstance(answer, str | bytes):
+        return f"{answer!r} is text: give {name} as a pair of numbers, {form}."
+    if as_number(answer) is not None:
+        return f"{answer} is a single number; {name} has two parts: give the pair {form}."
+    if isinstance(answer, Mapping):
+        return f"a {type(answer).__name__} is not {name}: give a pair {form}."
+    try:
+        values = list(answer)  # type: ignore[call-overload]
+    except TypeError:
+        return f"a {type(answer).__name__} is not {name}: give a pair {form}."
+    if len(values) != 2:
+        return f"that has {len(values)} values; {name} is a pair {form}."
+    first, second = (as_number(v) for v in values)
+    if first is None or second is None:
+        return f"both parts of {name} must be numbers, a pair {form}."
+    return first, second

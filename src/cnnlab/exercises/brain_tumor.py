@@ -9,7 +9,7 @@ from numbers import Integral
 import numpy as np
 from scipy.stats import binomtest, chi2
 
-from cnnlab.exercises import Feedback, as_number, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_pair, solved, unanswered, wrong
 from cnnlab.shapes import conv1d_output_length, conv_params, dense_params, pool1d_output_length
 from cnnlab.stats import accuracy_interval, wald_interval
 
@@ -31,23 +31,11 @@ def _near(got: tuple[float, float], target: tuple[float, float], tolerance: floa
     return all(abs(g - t) <= tolerance for g, t in zip(got, target, strict=True))
 
 
-def _as_pair(answer: object) -> tuple[float, float] | str:
-    """The answer as (low, high), or the reason it is not a pair of numbers."""
+def _as_interval(answer: object) -> tuple[float, float] | str:
+    """The answer as (low, high) (an ``Interval`` too), or the reason it is not a pair."""
     if hasattr(answer, "low") and hasattr(answer, "high"):
         answer = (answer.low, answer.high)
-    if isinstance(answer, str | bytes):
-        return f"{answer!r} is text: give the interval as a pair of numbers, (low, high)."
-    if as_number(answer) is not None:
-        return f"{answer} is a single number; an interval has two ends: give the pair (low, high)."
-    try:
-        values = list(answer)  # type: ignore[call-overload]
-    except TypeError:
-        return f"a {type(answer).__name__} is not an interval: give a pair (low, high)."
-    if len(values) != 2:
-        return f"that has {len(values)} values; an interval is a pair (low, high)."
-    if not all(as_number(v) is not None for v in values):
-        return "both ends of the interval must be numbers, like (0.9, 0.97)."
-    return float(values[0]), float(values[1])
+    return as_pair(answer, "an interval", "(low, high)")
 
 
 def check_wilson_interval(answer: object) -> Feedback:
@@ -59,7 +47,7 @@ def check_wilson_interval(answer: object) -> Feedback:
             f"lies within ±1.96, here with k = {k} and n = {n}: solve that quadratic in p, or "
             "let scipy's binomial test compute it. Give its two ends as fractions, (low, high)."
         )
-    pair = _as_pair(answer)
+    pair = _as_interval(answer)
     if isinstance(pair, str):
         return wrong(pair)
     low, high = pair

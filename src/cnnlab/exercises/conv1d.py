@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlab import shapes
-from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_positive_whole, is_whole, solved, unanswered, wrong
 
 STACK_INPUT = (120, 3)
 STACK: list[shapes.LayerSpec] = [
@@ -182,9 +182,10 @@ def check_kernel_for_length(answer: object) -> Feedback:
             f"Find the length L that reaches the third convolution, then solve "
             f"L - k + 1 = {target}."
         )
-    if not is_whole(answer) or answer < 1:
+    count = as_positive_whole(answer)
+    if count is None:
         return wrong("a kernel size is a positive integer.")
-    answer = int(answer)
+    answer = count
     reaching = _third_conv_input()
     if answer > reaching:
         for slip in SLIPS:

@@ -10,7 +10,7 @@ from numbers import Integral
 import numpy as np
 
 from cnnlab import optim
-from cnnlab.exercises import Feedback, as_number, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_pair, solved, unanswered, wrong
 from cnnlab.formatting import fixed
 
 # Exercise 1: the rates to try, and whether each one's training loss stays finite for 30 epochs
@@ -137,22 +137,6 @@ def _sgd_on_saddle(
     return (x, y), left
 
 
-def _as_point(answer: object) -> tuple[float, float] | str:
-    """The answer as (x, y), or the reason it is not a pair of numbers."""
-    if isinstance(answer, str | bytes | Mapping) or as_number(answer) is not None:
-        return f"{answer!r} is not a start point: answer a pair of numbers (x, y)."
-    try:
-        values = list(answer)  # type: ignore[call-overload]
-    except TypeError:
-        return f"a {type(answer).__name__} is not a start point: answer a pair (x, y)."
-    if len(values) != 2:
-        return "answer a start point as a pair (x, y)."
-    x, y = (as_number(v) for v in values)
-    if x is None or y is None:
-        return "both coordinates of the start must be numbers, like (0.3, 0.1)."
-    return x, y
-
-
 def check_saddle_trap(answer: object) -> Feedback:
     """Exercise 3: a start (x, y), not the saddle nor section 3's, from which SGD ends there."""
     if answer is None:
@@ -160,7 +144,7 @@ def check_saddle_trap(answer: object) -> Feedback:
             "the saddle section starts at (0.3, 0.001). The gradient along y is y^3 - y: "
             "what must y be for SGD never to move along y?"
         )
-    point = _as_point(answer)
+    point = as_pair(answer, "a start point", "(x, y)")
     if isinstance(point, str):
         return wrong(point)
     x, y = point

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlab import pointwise
-from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_positive_whole, is_whole, solved, unanswered, wrong
 from cnnlab.shapes import conv_params
 
 PARAMS_IN, PARAMS_OUT = 256, 64
@@ -63,9 +63,10 @@ def check_break_even_filters(answer: object) -> Feedback:
             f"as a function of r and compare with a 3x3 conv from {BREAK_EVEN_IN} to "
             f"{BREAK_EVEN_OUT}."
         )
-    if not is_whole(answer) or answer < 1:
+    count = as_positive_whole(answer)
+    if count is None:
         return wrong("the number of reduction filters is a positive integer.")
-    answer = int(answer)
+    answer = count
     direct = direct_params()
     with_r = reduced_params(answer)
     saves_now = with_r < direct
