@@ -1,6 +1,7 @@
 """Atomic writes: all or nothing, with the permissions an ordinary write would give."""
 
 import os
+import socket
 import stat
 
 import pytest
@@ -55,7 +56,8 @@ def test_a_folder_is_replaced_whole_and_the_old_tree_removed(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
 
 
-def test_a_failed_final_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
+@pytest.mark.parametrize("error", [OSError("disk full"), KeyboardInterrupt("disk full")])
+def test_a_failed_final_rename_puts_the_old_folder_back(tmp_path, monkeypatch, error):
     target = tmp_path / "data"
     target.mkdir()
     (target / "old.txt").write_text("old")
@@ -63,23 +65,48 @@ def test_a_failed_final_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
 
     def failing_replace(src, dst):
         if ".partial-" in str(src):  # the new tree's move into place fails
-            raise OSError("disk full")
+            raise error
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"), atomic_path(target, directory=True) as staging:
+    with (
+        pytest.raises(type(error), match="disk full"),
+        atomic_path(target, directory=True) as staging,
+    ):
         (staging / "new.txt").write_text("new")
     assert (target / "old.txt").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
 
 
-def test_temporaries_of_a_killed_writer_are_removed_and_a_live_ones_kept(tmp_path):
-    dead = tmp_path / ".data.partial-4194999-x1"  # above Linux's largest process id
-    dead_aside = tmp_path / ".data.old-4194999-x2"
-    live = tmp_path / f".data.partial-{os.getpid()}-x3"  # a writer still running
-    other = tmp_path / ".database.partial-4194999-x4"  # another target's
-    for path in (dead, dead_aside, live, other):
-        path.mkdir()
+def test_temporaries_of_killed_writers_on_this_host_are_removed(tmp_path):
+    host = socket.gethostname()
+    dead_pid = 4194999  # above Linux's largest process id
+    dead = [
+        tmp_path / f".data.partial-{dead_pid}@{host}-x1",  # a folder being built
+        tmp_path / f".data.old-{dead_pid}@{host}-x2",  # an old folder set aside
+        tmp_path / f".data.partial-{dead_pid}@{host}-x3.json",  # a file (mkstemp, suffix)
+    ]
+    kept = [
+        tmp_path / f".data.partial-{os.getpid()}@{host}-x4",  # a writer still running
+        tmp_path / f".data.partial-{dead_pid}@other-host-x5",  # another machine's writer
+        tmp_path / f".database.partial-{dead_pid}@{host}-x6",  # another target's
+    ]
+    for path in dead + kept:
+        path.mkdir() if not path.suffix else path.write_text("{}")
     with atomic_path(tmp_path / "data", directory=True) as staging:
         (staging / "new.txt").write_text("new")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", live.name, other.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", *(p.name for p in kept)])
+
+
+def test_a_symlink_or_file_in_the_folders_place_is_replaced(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "data").symlink_to(elsewhere)
+    (tmp_path / "site").write_text("a file where the folder goes")
+    for name in ("data", "site"):
+        with atomic_path(tmp_path / name, directory=True) as staging:
+            (staging / "new.txt").write_text("new")
+        target = tmp_path / name
+        assert target.is_dir() and not target.is_symlink()
+        assert [p.name for p in target.iterdir()] == ["new.txt"]
+    assert elsewhere.is_dir()  # what the link pointed to is not deleted

@@ -12,6 +12,7 @@ import contextlib
 import glob
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,13 +51,25 @@ def _process_is_running(pid: int) -> bool:
     return True
 
 
+def _writer_tag() -> str:
+    """This writer in a temporary's name: its process id and host, as ``<pid>@<host>``.
+
+    The host keeps a writer on another machine sharing the folder (a network drive, a container
+    and its host) from being taken for a dead one here.
+    """
+    return f"{os.getpid()}@{socket.gethostname()}"
+
+
 def _remove_stale_temporaries(target: Path) -> None:
-    """Delete temporaries of ``target`` left by a writer that was killed before cleaning up."""
+    """Delete temporaries of ``target`` left on this host by a writer killed before cleaning up."""
+    host = glob.escape(socket.gethostname())
     for kind in ("partial", "old"):
-        for path in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*-*"):
-            pid = path.name.removeprefix(f".{target.name}.{kind}-").split("-", 1)[0]
-            if pid.isdigit() and not _process_is_running(int(pid)):
-                remove(path)
+        start = f".{target.name}.{kind}-"
+        for path in target.parent.glob(f"{glob.escape(start)}*@{host}-*"):
+            pid = path.name.removeprefix(start).split("@", 1)[0]
+            if pid.isascii() and pid.isdigit() and not _process_is_running(int(pid)):
+                with contextlib.suppress(OSError):  # best effort: never fail the new write
+                    remove(path)
 
 
 @contextlib.contextmanager
@@ -64,14 +77,15 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
     With ``directory=True`` the temporary path is an empty folder and a whole tree replaces
-    ``target``: the old tree is renamed aside and deleted only once the new one is in place, so
-    ``target`` is missing for two renames, never for a deletion. On any exception
-    (KeyboardInterrupt included) the temporary path is removed and ``target`` is left as it was.
+    ``target`` (a folder, a file or a symlink): the old one is renamed aside and deleted only
+    once the new one is in place, so ``target`` is missing for two renames, never for a
+    deletion. On any exception (KeyboardInterrupt included) the temporary path is removed and
+    ``target`` is left as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
-    prefix = f".{target.name}.partial-{os.getpid()}-"
+    prefix = f".{target.name}.partial-{_writer_tag()}-"
     if directory:
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix))
     else:
@@ -81,7 +95,7 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
     try:
         yield tmp
         tmp.chmod(_publish_mode(target, directory))
-        if directory and target.exists():
+        if directory and os.path.lexists(target):
             _replace_tree(tmp, target)
         else:
             os.replace(tmp, target)
@@ -90,17 +104,17 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
 
 
 def _replace_tree(new: Path, target: Path) -> None:
-    """Put the folder ``new`` in place of the folder ``target``, which is deleted afterwards."""
-    # os.replace cannot replace a non-empty folder, but it can replace an empty one.
-    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{os.getpid()}-"))
+    """Put the folder ``new`` in place of ``target``, which is deleted once ``new`` is there."""
+    # os.replace cannot replace a non-empty folder, so the old one moves into a folder aside.
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{_writer_tag()}-"))
+    old = aside / "old"
     try:
-        os.replace(target, aside)
-        try:
-            os.replace(new, target)
-        except BaseException:
-            os.replace(aside, target)
-            raise
+        os.replace(target, old)
+        os.replace(new, target)
     finally:
+        # Whatever stopped the swap (an error, Ctrl-C between the renames): the old one goes back.
+        if not os.path.lexists(target) and os.path.lexists(old):
+            os.replace(old, target)
         remove(aside)
 
 
