@@ -53,6 +53,7 @@ WALD = tuple(122 / 128 + s * 1.96 * (122 / 128 * 6 / 128 / 128) ** 0.5 for s in 
         ("0.90, 0.98", "is text"),
         (("a", "b"), "must be numbers"),
         ({"low": 0.9}, "a dict is not an interval"),
+        ({0.98, 0.9}, "a set is not an interval"),
         (object(), "is not an interval"),
     ],
 )

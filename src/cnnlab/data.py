@@ -445,6 +445,7 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
                 fetch=lambda out: download(drive_id, out),
                 last_resort=True,
                 refused="Google Drive refused it (quota exceeded or too many users)",
+                remedy="kept in reserve in case no other source serves the registry's files",
             )
         )
     if spec.github_archive:
@@ -479,11 +480,18 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
                 failures.append(f"{source.label}: {err}")
                 if source.last_resort and fallback is None:
                     fallback = (archive, source)
+                    continue
             except DataError as err:
                 failures.append(f"{source.label}: {err}")
+            archive.unlink(missing_ok=True)  # a data set's archive is large: keep none for nothing
         if fallback is not None:
             # Other files than the registry's, but the report's own: better than nothing.
-            return _install_from(fallback[1], fallback[0], spec, on_mismatch="warn")
+            archive, source = fallback
+            print(
+                f"{spec.name}: {failures[-1]}; installing the {source.label} copy after all",
+                file=sys.stderr,
+            )
+            return _install_from(source, archive, spec, on_mismatch="warn")
     raise _no_source_error(spec, failures)
 
 

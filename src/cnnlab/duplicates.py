@@ -23,7 +23,7 @@ HASH_SIZE = 16  # 16 x 16 = 256 bits
 HASH_THRESHOLD = 10
 DRAFT_SIZE = (128, 128)
 # What perceptual_hash computes: stored hashes made any other way are not comparable.
-HASH_METHOD = f"imagehash.phash hash_size={HASH_SIZE}, JPEG draft {DRAFT_SIZE[0]}x{DRAFT_SIZE[1]}"
+HASH_METHOD = f"imagehash.phash hash_size={HASH_SIZE}, JPEG draft L {DRAFT_SIZE[0]}x{DRAFT_SIZE[1]}"
 
 
 def perceptual_hash(path: Path) -> np.ndarray:

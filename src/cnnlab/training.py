@@ -25,7 +25,7 @@ def steps_per_execution(profile: Profile) -> int:
     """The most steps per call, up to ``STEPS_PER_EXECUTION``, that divide the profile's epoch.
 
     Keras runs whole calls: with ``steps_per_epoch`` set, an epoch that is not a whole number
-    of calls would train more steps than the budget allows.
+    of calls would train more steps than the budget allows. (A prime budget above 32 gets 1.)
     """
     limit = profile.steps_per_epoch
     if limit is None:  # an epoch is one pass over the data; the last call may run fewer steps

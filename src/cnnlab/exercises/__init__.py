@@ -7,7 +7,7 @@ Each ``check_*`` takes the student's answer (``None`` while unanswered) and retu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TypeGuard
@@ -75,14 +75,15 @@ def as_pair(answer: object, name: str, form: str) -> tuple[float, float] | str:
         return f"{answer!r} is text: give {name} as a pair of numbers, {form}."
     if as_number(answer) is not None:
         return f"{answer} is a single number; {name} has two parts: give the pair {form}."
-    if isinstance(answer, Mapping):
+    if isinstance(answer, Mapping | Set):  # no order: which number is which?
         return f"a {type(answer).__name__} is not {name}: give a pair {form}."
     try:
         values = list(answer)  # type: ignore[call-overload]
     except TypeError:
         return f"a {type(answer).__name__} is not {name}: give a pair {form}."
     if len(values) != 2:
-        return f"that has {len(values)} values; {name} is a pair {form}."
+        plural = "" if len(values) == 1 else "s"
+        return f"that has {len(values)} value{plural}; {name} is a pair {form}."
     first, second = (as_number(v) for v in values)
     if first is None or second is None:
         return f"both parts of {name} must be numbers, a pair {form}."

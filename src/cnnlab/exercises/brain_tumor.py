@@ -4,12 +4,11 @@ choice costs the report's network, and whether two models on the same images rea
 from __future__ import annotations
 
 import math
-from numbers import Integral
 
 import numpy as np
 from scipy.stats import binomtest, chi2
 
-from cnnlab.exercises import Feedback, as_number, as_pair, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_pair, is_whole, solved, unanswered, wrong
 from cnnlab.shapes import conv1d_output_length, conv_params, dense_params, pool1d_output_length
 from cnnlab.stats import accuracy_interval, wald_interval
 
@@ -128,7 +127,7 @@ def check_dense_parameters(answer: object) -> Feedback:
             "pooling by 2 leave of that, and how many values does Flatten then hand to each of "
             "the 128 units (plus a bias)?"
         )
-    if isinstance(answer, Integral) and not isinstance(answer, bool | np.bool_):
+    if is_whole(answer):
         count = int(answer)
     elif as_number(answer) is not None and float(answer).is_integer():  # type: ignore[arg-type]
         count = int(answer)  # type: ignore[call-overload]

@@ -5,12 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cache
-from numbers import Integral
-
-import numpy as np
 
 from cnnlab import optim
-from cnnlab.exercises import Feedback, as_number, as_pair, solved, unanswered, wrong
+from cnnlab.exercises import Feedback, as_number, as_pair, is_whole, solved, unanswered, wrong
 from cnnlab.formatting import fixed
 
 # Exercise 1: the rates to try, and whether each one's training loss stays finite for 30 epochs
@@ -90,7 +87,7 @@ def check_state_values(answer: object) -> Feedback:
     ):
         if answer[name] == counts[name]:
             continue
-        if not isinstance(answer[name], Integral) or isinstance(answer[name], bool | np.bool_):
+        if not is_whole(answer[name]):
             problems.append(f"{name}: {answer[name]!r} is not a whole number")
             continue
         given = int(answer[name])
