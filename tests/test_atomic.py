@@ -3,6 +3,7 @@
 import os
 import socket
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -82,14 +83,15 @@ def test_temporaries_of_killed_writers_on_this_host_are_removed(tmp_path):
     host = socket.gethostname()
     dead_pid = 4194999  # above Linux's largest process id
     dead = [
-        tmp_path / f".data.partial-{dead_pid}@{host}-x1",  # a folder being built
-        tmp_path / f".data.old-{dead_pid}@{host}-x2",  # an old folder set aside
-        tmp_path / f".data.partial-{dead_pid}@{host}-x3.json",  # a file (mkstemp, suffix)
+        tmp_path / f".data.partial-{dead_pid}@{host}@x1",  # a folder being built
+        tmp_path / f".data.old-{dead_pid}@{host}@x2",  # an old folder set aside
+        tmp_path / f".data.partial-{dead_pid}@{host}@x3.json",  # a file (mkstemp, suffix)
     ]
     kept = [
-        tmp_path / f".data.partial-{os.getpid()}@{host}-x4",  # a writer still running
-        tmp_path / f".data.partial-{dead_pid}@other-host-x5",  # another machine's writer
-        tmp_path / f".database.partial-{dead_pid}@{host}-x6",  # another target's
+        tmp_path / f".data.partial-{os.getpid()}@{host}@x4",  # a writer still running
+        tmp_path / f".data.partial-{dead_pid}@other-host@x5",  # another machine's writer
+        tmp_path / f".data.partial-{dead_pid}@{host}-2@x6",  # a host whose name extends ours
+        tmp_path / f".database.partial-{dead_pid}@{host}@x7",  # another target's
     ]
     for path in dead + kept:
         path.mkdir() if not path.suffix else path.write_text("{}")
@@ -98,15 +100,49 @@ def test_temporaries_of_killed_writers_on_this_host_are_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data", *(p.name for p in kept)])
 
 
+def test_an_old_tree_left_aside_by_a_killed_writer_is_put_back(tmp_path):
+    # Killed between its two renames: the target is missing, the old tree lies aside.
+    aside = tmp_path / f".data.old-4194999@{socket.gethostname()}@x1"
+    (aside / "old").mkdir(parents=True)
+    (aside / "old" / "old.txt").write_text("old")
+    write_text_atomic(tmp_path / "data.json", "{}")  # another target: nothing is touched
+    assert aside.exists() and not (tmp_path / "data").exists()
+    with pytest.raises(KeyboardInterrupt), atomic_path(tmp_path / "data", directory=True):
+        raise KeyboardInterrupt  # the next writer of data fails too
+    assert (tmp_path / "data" / "old.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "data.json"]
+
+
+def test_an_interrupt_between_the_two_renames_puts_the_old_folder_back(tmp_path, monkeypatch):
+    target = tmp_path / "data"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    real_replace = os.replace
+
+    def interrupted_replace(src, dst):
+        real_replace(src, dst)
+        if Path(src) == target:  # the old tree has moved aside; Ctrl-C arrives now
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted_replace)
+    with pytest.raises(KeyboardInterrupt), atomic_path(target, directory=True) as staging:
+        (staging / "new.txt").write_text("new")
+    assert (target / "old.txt").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
 def test_a_symlink_or_file_in_the_folders_place_is_replaced(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep")
     (tmp_path / "data").symlink_to(elsewhere)
     (tmp_path / "site").write_text("a file where the folder goes")
+    (tmp_path / "site").chmod(0o644)
     for name in ("data", "site"):
         with atomic_path(tmp_path / name, directory=True) as staging:
             (staging / "new.txt").write_text("new")
         target = tmp_path / name
         assert target.is_dir() and not target.is_symlink()
         assert [p.name for p in target.iterdir()] == ["new.txt"]
-    assert elsewhere.is_dir()  # what the link pointed to is not deleted
+        assert mode(target) & 0o111, "a folder needs its search bits, whatever stood there"
+    assert (elsewhere / "keep.txt").read_text() == "keep"  # what the link pointed to stays

@@ -13,6 +13,7 @@ import glob
 import os
 import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,9 +27,12 @@ def _umask() -> int:
 
 
 def _publish_mode(target: Path, is_dir: bool) -> int:
-    """The mode the finished target gets: the old target's, else the default under the umask."""
+    """The mode the finished target gets: the old target's if it is of the same kind (folder or
+    file), else the default under the umask."""
     with contextlib.suppress(FileNotFoundError):
-        return target.stat().st_mode & 0o7777
+        st = target.stat()
+        if stat.S_ISDIR(st.st_mode) == is_dir:
+            return st.st_mode & 0o7777
     return (0o777 if is_dir else 0o666) & ~_umask()
 
 
@@ -51,25 +55,34 @@ def _process_is_running(pid: int) -> bool:
     return True
 
 
-def _writer_tag() -> str:
-    """This writer in a temporary's name: its process id and host, as ``<pid>@<host>``.
+def _temporary_prefix(target: Path, kind: str) -> str:
+    """The start of a temporary's name: ``.<target>.<kind>-<pid>@<host>@``.
 
     The host keeps a writer on another machine sharing the folder (a network drive, a container
-    and its host) from being taken for a dead one here.
+    and its host) from being taken for a dead one here; "@" cannot occur in a host name.
     """
-    return f"{os.getpid()}@{socket.gethostname()}"
+    return f".{target.name}.{kind}-{os.getpid()}@{socket.gethostname()}@"
 
 
 def _remove_stale_temporaries(target: Path) -> None:
-    """Delete temporaries of ``target`` left on this host by a writer killed before cleaning up."""
-    host = glob.escape(socket.gethostname())
+    """Clear up after writers of ``target`` on this host that were killed mid-write.
+
+    A half-built temporary is deleted. An old tree set aside is put back if the target is
+    missing (the writer died between its two renames), else deleted.
+    """
+    host = socket.gethostname()
     for kind in ("partial", "old"):
         start = f".{target.name}.{kind}-"
-        for path in target.parent.glob(f"{glob.escape(start)}*@{host}-*"):
-            pid = path.name.removeprefix(start).split("@", 1)[0]
-            if pid.isascii() and pid.isdigit() and not _process_is_running(int(pid)):
-                with contextlib.suppress(OSError):  # best effort: never fail the new write
-                    remove(path)
+        for path in target.parent.glob(f"{glob.escape(start)}*@{glob.escape(host)}@*"):
+            pid, writer_host, _ = path.name.removeprefix(start).split("@", 2)
+            if writer_host != host or not (pid.isascii() and pid.isdigit()):
+                continue
+            if _process_is_running(int(pid)):
+                continue
+            with contextlib.suppress(OSError):  # best effort: never fail the new write
+                if kind == "old" and not os.path.lexists(target) and os.path.lexists(path / "old"):
+                    os.replace(path / "old", target)
+                remove(path)
 
 
 @contextlib.contextmanager
@@ -77,15 +90,16 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
     With ``directory=True`` the temporary path is an empty folder and a whole tree replaces
-    ``target`` (a folder, a file or a symlink): the old one is renamed aside and deleted only
-    once the new one is in place, so ``target`` is missing for two renames, never for a
-    deletion. On any exception (KeyboardInterrupt included) the temporary path is removed and
-    ``target`` is left as it was.
+    ``target`` (a folder, a file, or a symlink: the link itself, not what it points to): the
+    old one is renamed aside and deleted only once the new one is in place, so ``target`` is
+    missing for two renames, never for a deletion. On any exception (KeyboardInterrupt
+    included) before the new one is in place, the temporary path is removed and ``target`` is
+    left as it was.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target)
-    prefix = f".{target.name}.partial-{_writer_tag()}-"
+    prefix = _temporary_prefix(target, "partial")
     if directory:
         tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix))
     else:
@@ -106,7 +120,7 @@ def atomic_path(target: Path, *, directory: bool = False, suffix: str = "") -> I
 def _replace_tree(new: Path, target: Path) -> None:
     """Put the folder ``new`` in place of ``target``, which is deleted once ``new`` is there."""
     # os.replace cannot replace a non-empty folder, so the old one moves into a folder aside.
-    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-{_writer_tag()}-"))
+    aside = Path(tempfile.mkdtemp(dir=target.parent, prefix=_temporary_prefix(target, "old")))
     old = aside / "old"
     try:
         os.replace(target, old)

@@ -473,6 +473,7 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
                 source.fetch(archive)
             except Exception as err:  # gdown, urllib and requests raise many kinds
                 failures.append(f"{source.label}: {_first_line(err)}")
+                archive.unlink(missing_ok=True)  # whatever part of it arrived
                 continue
             try:
                 return _install_from(source, archive, spec, on_mismatch="error")
@@ -487,8 +488,10 @@ def _download_class_set(spec: DataSet, download: Callable, github_download: Call
         if fallback is not None:
             # Other files than the registry's, but the report's own: better than nothing.
             archive, source = fallback
+            others = [f for f in failures if not f.startswith(f"{source.label}:")]
             print(
-                f"{spec.name}: {failures[-1]}; installing the {source.label} copy after all",
+                f"{spec.name}: {'; '.join(others) or 'no other source'}; installing the "
+                f"{source.label} copy after all",
                 file=sys.stderr,
             )
             return _install_from(source, archive, spec, on_mismatch="warn")
