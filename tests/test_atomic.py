@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cnnlab.atomic import atomic_path, write_text_atomic
-from cnnlab.reports import write_json_atomic
+from cnnlab.atomic import atomic_path, scratch_folder, write_json_atomic, write_text_atomic
 
 
 def mode(path):
@@ -86,6 +85,7 @@ def test_temporaries_of_killed_writers_on_this_host_are_removed(tmp_path):
         tmp_path / f".data.partial-{dead_pid}@{host}@x1",  # a folder being built
         tmp_path / f".data.old-{dead_pid}@{host}@x2",  # an old folder set aside
         tmp_path / f".data.partial-{dead_pid}@{host}@x3.json",  # a file (mkstemp, suffix)
+        tmp_path / f".data.scratch-{dead_pid}@{host}@x8",  # a download folder
     ]
     kept = [
         tmp_path / f".data.partial-{os.getpid()}@{host}@x4",  # a writer still running
@@ -146,3 +146,27 @@ def test_a_symlink_or_file_in_the_folders_place_is_replaced(tmp_path):
         assert [p.name for p in target.iterdir()] == ["new.txt"]
         assert mode(target) & 0o111, "a folder needs its search bits, whatever stood there"
     assert (elsewhere / "keep.txt").read_text() == "keep"  # what the link pointed to stays
+
+
+def test_json_is_written_pretty_sorted_and_whole(tmp_path):
+    write_json_atomic(tmp_path / "m.json", {"b": 1, "a": [1, 2]})
+    assert (tmp_path / "m.json").read_text() == '{\n  "a": [\n    1,\n    2\n  ],\n  "b": 1\n}\n'
+
+
+def test_a_scratch_folder_is_named_like_a_temporary_and_always_removed(tmp_path):
+    target = tmp_path / "data"
+    with scratch_folder(target) as scratch:
+        assert scratch.name.startswith(f".data.scratch-{os.getpid()}@{socket.gethostname()}@")
+        (scratch / "0.zip").write_bytes(b"part")
+    assert not scratch.exists()
+    with pytest.raises(KeyboardInterrupt), scratch_folder(target) as scratch:
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_killed_writers_scratch_folder_is_swept_by_the_next_one(tmp_path):
+    killed = tmp_path / f".data.scratch-4194999@{socket.gethostname()}@x1"
+    killed.mkdir()
+    (killed / "0.zip").write_bytes(b"part of a large download")
+    with scratch_folder(tmp_path / "data"):
+        assert not killed.exists()

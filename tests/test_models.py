@@ -101,3 +101,10 @@ def test_output_layers_stay_float32_under_a_mixed_policy():
         # Symbolic: running a bfloat16 convolution needs the hardware (see test_gradcam).
         spec = model.compute_output_spec(keras.KerasTensor((1, *model.input_shape[1:])))
         assert spec.dtype == "float32"
+
+
+def test_the_brain_image_size_is_the_registry_entrys():
+    from cnnlab import data
+
+    assert models.BRAIN_IMAGE_SIZE == data.BRAIN_TUMOR.image_size == (256, 256)
+    assert models.brain_tumor_sequential().input_shape == (None, *data.BRAIN_TUMOR.image_size, 1)

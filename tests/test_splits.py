@@ -1,13 +1,18 @@
 """The group-aware split, its manifest, and the stratified hold-out."""
 
 import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlab import duplicates, splits
-from cnnlab.data import DataError
+from cnnlab import data, duplicates, splits
+from cnnlab.errors import DataError
 
 
 def random_bits(n, rng, bits=256):
@@ -46,45 +51,48 @@ def write_images(root, rng):
 
 
 def test_manifest_groups_real_near_copies_and_is_reused(tmp_path):
-    root, manifest_path = tmp_path / "set", tmp_path / "split.json"
+    root = tmp_path / "set"
     write_images(root, np.random.default_rng(2))
-    first = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    check = data.check_folder(root)
+    first = splits.load_or_build_split(check, seed=0)
     row = {f: i for i, f in enumerate(first.files)}
     assert first.groups[row["no/no0.png"]] == first.groups[row["no/no0_copy.png"]]
     assert first.groups[row["no/no0.png"]] != first.groups[row["no/no1.png"]]
     assert duplicates.duplicate_summary(first.labels, first.groups)["extra copies"] == 2
 
+    manifest_path = tmp_path / "set_split.json"  # beside the folder, as data/brain_tumor_split.json
+    assert check.manifest_path == manifest_path
     stored = json.loads(manifest_path.read_text())
     stored["rows"][0]["split"] = "marker"  # proves the stored file is what comes back
     manifest_path.write_text(json.dumps(stored))
-    again = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    again = splits.load_or_build_split(check, seed=0)
     assert again.split[0] == "marker"
     np.testing.assert_array_equal(again.hashes, first.hashes)
 
     (root / "yes" / "yes5.png").unlink()  # the folder changed: the manifest is rebuilt
-    rebuilt = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    rebuilt = splits.load_or_build_split(data.check_folder(root), seed=0)
     assert "marker" not in set(rebuilt.split) and len(rebuilt.files) == 13
 
 
 def test_hashes_made_another_way_force_a_rebuild(tmp_path):
     root, manifest_path = tmp_path / "set", tmp_path / "split.json"
     write_images(root, np.random.default_rng(3))
-    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    check = data.check_folder(root)
+    splits.load_or_build_split(check, seed=0, manifest_path=manifest_path)
     stored = json.loads(manifest_path.read_text())
     assert stored["key"]["hash"] == duplicates.HASH_METHOD
     stored["rows"][0]["split"] = "marker"
     stored["key"]["hash"] = "imagehash.phash hash_size=8"  # e.g. written before a change
     manifest_path.write_text(json.dumps(stored))
-    rebuilt = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    rebuilt = splits.load_or_build_split(check, seed=0, manifest_path=manifest_path)
     assert "marker" not in set(rebuilt.split)
 
 
 def test_unreadable_files_are_left_out(tmp_path):
     root = tmp_path / "set"
     write_images(root, np.random.default_rng(4))
-    bad = root / "no" / "broken.png"
-    bad.write_bytes(b"not an image")
-    manifest = splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [bad], 0)
+    (root / "no" / "broken.png").write_bytes(b"not an image")
+    manifest = splits.load_or_build_split(data.check_folder(root), 0)
     assert "no/broken.png" not in manifest.files and manifest.unreadable == ["no/broken.png"]
 
 
@@ -101,7 +109,7 @@ def test_stratified_holdout():
 def test_with_nothing_left_out_the_key_is_every_file_as_before(tmp_path):
     root, manifest_path = tmp_path / "set", tmp_path / "split.json"
     write_images(root, np.random.default_rng(5))
-    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    splits.load_or_build_split(data.check_folder(root), seed=0, manifest_path=manifest_path)
     every = sorted(p for p in root.glob("*/*"))
     key = json.loads(manifest_path.read_text())["key"]
     assert key["fingerprint"] == splits.folder_fingerprint(every, root)  # stored manifests hold
@@ -110,35 +118,94 @@ def test_with_nothing_left_out_the_key_is_every_file_as_before(tmp_path):
 def test_a_stray_left_out_keeps_the_manifest_and_is_reported(tmp_path):
     root, manifest_path = tmp_path / "set", tmp_path / "split.json"
     write_images(root, np.random.default_rng(6))
-    splits.load_or_build_split(root, manifest_path, ("no", "yes"), [], seed=0)
+    splits.load_or_build_split(data.check_folder(root), seed=0, manifest_path=manifest_path)
     stored = json.loads(manifest_path.read_text())
     stored["rows"][0]["split"] = "marker"
     manifest_path.write_text(json.dumps(stored))
-    stray = root / "no" / "notes.txt"
-    stray.write_text("not an image")
-    again = splits.load_or_build_split(root, manifest_path, ("no", "yes"), [stray], seed=0)
+    (root / "no" / "notes.txt").write_text("not an image")
+    check = data.check_folder(root)
+    again = splits.load_or_build_split(check, seed=0, manifest_path=manifest_path)
     assert again.split[0] == "marker" and again.unreadable == ["no/notes.txt"]
 
 
-def test_a_damaged_file_not_left_out_is_one_clear_error(tmp_path):
+def test_a_file_damaged_after_the_check_is_one_clear_error(tmp_path):
     root = tmp_path / "set"
     write_images(root, np.random.default_rng(7))
+    check = data.check_folder(root)
     broken = root / "yes" / "yes3.png"
     broken.write_bytes(broken.read_bytes()[:200])
     with pytest.raises(DataError, match="yes3.png does not decode as an image") as info:
-        splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [], seed=0)
-    assert "\n" not in str(info.value) and "skipped_paths" in str(info.value)
-    manifest = splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [broken], 0)
-    assert "yes/yes3.png" not in manifest.files
+        splits.load_or_build_split(check, seed=0)
+    assert "\n" not in str(info.value) and "check_folder" in str(info.value)
+    manifest = splits.load_or_build_split(data.check_folder(root), seed=0)  # checked again
+    assert "yes/yes3.png" not in manifest.files and manifest.unreadable == ["yes/yes3.png"]
 
 
 def test_hashes_of_takes_paths_under_the_root_relative_or_in_a_view(tmp_path):
     root = tmp_path / "set"
     write_images(root, np.random.default_rng(8))
-    manifest = splits.load_or_build_split(root, tmp_path / "m.json", ("no", "yes"), [], seed=0)
+    manifest = splits.load_or_build_split(data.check_folder(root), seed=0)
     view = tmp_path / "view" / "yes"
     view.mkdir(parents=True)
     (view / "yes2.png").symlink_to(root / "yes" / "yes2.png")
     row = manifest.files.index("yes/yes2.png")
     for path in (root / "yes" / "yes2.png", "yes/yes2.png", view / "yes2.png"):
         np.testing.assert_array_equal(manifest.hashes_of(root, [path])[0], manifest.hashes[row])
+
+
+def test_the_split_never_lists_the_folder_it_was_handed(tmp_path, monkeypatch):
+    root = tmp_path / "set"
+    write_images(root, np.random.default_rng(9))
+    (root / "no" / "notes.txt").write_text("a stray")
+    check = data.check_folder(root)
+    inside = root.resolve()
+
+    def unlisted(listing):
+        def guarded(path=".", *args, **kwargs):
+            if isinstance(path, (str, os.PathLike)) and Path(path).resolve().is_relative_to(inside):
+                raise AssertionError(f"listed {path} again")
+            return listing(path, *args, **kwargs)
+
+        return guarded
+
+    # Every way to list a folder (Path.iterdir, Path.glob, os.walk, data.class_files) ends here.
+    monkeypatch.setattr(os, "scandir", unlisted(os.scandir))
+    monkeypatch.setattr(os, "listdir", unlisted(os.listdir))
+    built = splits.load_or_build_split(check, seed=0)  # hashed and stored
+    reused = splits.load_or_build_split(check, seed=0)  # read back
+    rebuilt = splits.load_or_build_split(check, seed=1)  # another key: built again
+    assert built.files == reused.files == rebuilt.files and len(built.files) == 14
+    assert built.unreadable == reused.unreadable == ["no/notes.txt"]
+    with pytest.raises(AssertionError, match="listed"):
+        data.check_folder(root)  # the guard does catch a listing
+
+
+@dataclass
+class Listed:
+    """A checked folder made by hand: the split needs only these attributes, not cnnlab.data."""
+
+    root: Path
+    classes: tuple[str, ...]
+    files: dict[str, list[Path]]
+    manifest_path: Path
+    skipped: list[Path] = field(default_factory=list)
+
+    def skipped_paths(self) -> list[Path]:
+        return self.skipped
+
+
+def test_any_object_with_a_checked_folders_attributes_serves(tmp_path):
+    root = tmp_path / "set"
+    write_images(root, np.random.default_rng(10))
+    files = {name: sorted((root / name).iterdir()) for name in ("yes", "no")}
+    listed = Listed(root, ("yes", "no"), files, tmp_path / "m.json", [root / "no" / "no5.png"])
+    listed.files["no"].remove(root / "no" / "no5.png")
+    manifest = splits.load_or_build_split(listed, seed=0)
+    assert manifest.labels[manifest.files.index("yes/yes0.png")] == 0  # the classes' order
+    assert manifest.unreadable == ["no/no5.png"] and (tmp_path / "m.json").is_file()
+
+
+def test_splits_does_not_import_the_data_layer():
+    code = "import sys, cnnlab.splits; print('cnnlab.data' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -3,13 +3,16 @@
 Every writer in the project (reports, the split manifest, data installs, executed notebooks,
 the static site) goes through :func:`atomic_path`, so an interrupted or failed write never
 leaves a half-written target, and the result always gets ordinary permissions (the temporary
-name is private while it is being written; the finished file is not).
+name is private while it is being written; the finished file is not). Files only consumed while
+a target is built (a data set's download) go in a :func:`scratch_folder`, named like the other
+temporaries so that one left by a killed writer is swept the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import shutil
 import socket
@@ -17,6 +20,11 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+# The kinds of temporary beside a target: one being built, an old tree set aside while the new
+# one moves in, and a folder of files consumed while building (downloads).
+_KINDS = ("partial", "old", "scratch")
 
 
 def _umask() -> int:
@@ -67,11 +75,11 @@ def _temporary_prefix(target: Path, kind: str) -> str:
 def _remove_stale_temporaries(target: Path) -> None:
     """Clear up after writers of ``target`` on this host that were killed mid-write.
 
-    A half-built temporary is deleted. An old tree set aside is put back if the target is
-    missing (the writer died between its two renames), else deleted.
+    A half-built temporary and a scratch folder are deleted. An old tree set aside is put back
+    if the target is missing (the writer died between its two renames), else deleted.
     """
     host = socket.gethostname()
-    for kind in ("partial", "old"):
+    for kind in _KINDS:
         start = f".{target.name}.{kind}-"
         for path in target.parent.glob(f"{glob.escape(start)}*@{glob.escape(host)}@*"):
             pid, writer_host, _ = path.name.removeprefix(start).split("@", 2)
@@ -80,9 +88,15 @@ def _remove_stale_temporaries(target: Path) -> None:
             if _process_is_running(int(pid)):
                 continue
             with contextlib.suppress(OSError):  # best effort: never fail the new write
-                if kind == "old" and not os.path.lexists(target) and os.path.lexists(path / "old"):
-                    os.replace(path / "old", target)
+                if kind == "old":
+                    _put_back(path / "old", target)
                 remove(path)
+
+
+def _put_back(old: Path, target: Path) -> None:
+    """Move the old tree set aside back to ``target`` if the new one never arrived there."""
+    if not os.path.lexists(target) and os.path.lexists(old):
+        os.replace(old, target)
 
 
 @contextlib.contextmanager
@@ -127,12 +141,34 @@ def _replace_tree(new: Path, target: Path) -> None:
         os.replace(new, target)
     finally:
         # Whatever stopped the swap (an error, Ctrl-C between the renames): the old one goes back.
-        if not os.path.lexists(target) and os.path.lexists(old):
-            os.replace(old, target)
+        _put_back(old, target)
         remove(aside)
+
+
+@contextlib.contextmanager
+def scratch_folder(target: Path) -> Iterator[Path]:
+    """Yield an empty folder beside ``target`` for files consumed while building it; always removed.
+
+    It is named like ``target``'s other temporaries (kind ``scratch``), so one left behind by a
+    writer that was killed outright (SIGKILL: no clean-up runs) is deleted by the next writer of
+    ``target`` on this host, as a half-built temporary is.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target)
+    folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=_temporary_prefix(target, "scratch")))
+    try:
+        yield folder
+    finally:
+        remove(folder)
 
 
 def write_text_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text)
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    """Write ``payload`` as pretty JSON through a temporary file renamed over ``path``."""
+    write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")

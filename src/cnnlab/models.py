@@ -8,7 +8,10 @@ from typing import Any
 import keras
 from keras import layers
 
-BRAIN_IMAGE_SIZE = (256, 256)
+from cnnlab.data.registry import BRAIN_TUMOR
+
+# The data set's registry entry defines it; this alias is what the networks' defaults read.
+BRAIN_IMAGE_SIZE = BRAIN_TUMOR.image_size
 INCEPTION_FILTERS = ([64, 96, 128, 16, 32, 32], [128, 128, 192, 32, 96, 64])
 
 

@@ -3,6 +3,10 @@
 Near-copies are found by :mod:`cnnlab.duplicates`; whole groups of near-copies are assigned to
 one split, stratified by class, so no group spans two splits. The split is stored in a manifest
 keyed by the folder's contents and reused while they do not change.
+
+The folder arrives checked (``cnnlab.data.check_folder``): its usable files and the skipped ones
+travel with it, so nothing here lists the folder again, and this module does not import
+``cnnlab.data`` (objects travel down the import graph; :class:`CheckedFolder` says what is used).
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from tqdm import tqdm
 
+from cnnlab.atomic import write_json_atomic
 from cnnlab.duplicates import HASH_METHOD, HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
-from cnnlab.reports import write_json_atomic
+from cnnlab.errors import DataError
 
 SPLIT_FRACTIONS = {"train": 0.70, "validation": 0.15, "test": 0.15}
 MANIFEST_VERSION = 1
@@ -49,6 +55,34 @@ def group_split(
             split[rows] = chosen
             filled[chosen] += len(rows)
     return split
+
+
+class CheckedFolder(Protocol):
+    """A class folder as checked at load time (``cnnlab.data.FolderCheck`` is one)."""
+
+    @property
+    def root(self) -> Path:
+        """The folder holding one sub-folder per class."""
+        ...
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The class names, in label order."""
+        ...
+
+    @property
+    def files(self) -> dict[str, list[Path]]:
+        """The usable files of each class, sorted."""
+        ...
+
+    @property
+    def manifest_path(self) -> Path:
+        """Where the folder's split manifest is stored."""
+        ...
+
+    def skipped_paths(self) -> list[Path]:
+        """The files (and folders) left out, as paths under the root."""
+        ...
 
 
 def folder_fingerprint(files: list[Path], root: Path) -> str:
@@ -88,43 +122,24 @@ class SplitManifest:
         return self.hashes[[row["/".join(Path(p).parts[-2:])] for p in paths]]
 
 
-def build_split(
-    root: Path,
-    classes: tuple[str, ...],
-    unreadable: list[Path],
-    seed: int,
-    threshold: int = HASH_THRESHOLD,
-) -> SplitManifest:
-    """Hash every readable image under the class folders, group near-copies and split."""
+def build_split(folder: CheckedFolder, seed: int, threshold: int = HASH_THRESHOLD) -> SplitManifest:
+    """Hash every usable image of the checked folder, group near-copies and split."""
     files: list[Path] = []
     label_list: list[int] = []
-    for label, paths in enumerate(_kept_files(root, classes, unreadable).values()):
-        files += paths
-        label_list += [label] * len(paths)
+    for label, name in enumerate(folder.classes):
+        files += folder.files[name]
+        label_list += [label] * len(folder.files[name])
     hashes = np.array([_hash_or_explain(p) for p in tqdm(files, desc="hashing", disable=None)])
     groups = near_duplicate_groups(hashes, threshold)
     labels = np.array(label_list)
     return SplitManifest(
-        files=[p.relative_to(root).as_posix() for p in files],
+        files=[p.relative_to(folder.root).as_posix() for p in files],
         labels=labels,
         groups=groups,
         hashes=hashes,
         split=group_split(labels, groups, seed),
-        unreadable=_relative(root, unreadable),
+        unreadable=_relative(folder.root, folder.skipped_paths()),
     )
-
-
-def _kept_files(
-    root: Path, classes: tuple[str, ...], unreadable: list[Path]
-) -> dict[str, list[Path]]:
-    """Each class's files under ``root`` without the ones listed as unreadable."""
-    from cnnlab.data import class_files
-
-    skip = {Path(p).resolve() for p in unreadable}
-    return {
-        name: [p for p in paths if p.resolve() not in skip]
-        for name, paths in class_files(root, classes).items()
-    }
 
 
 def _relative(root: Path, paths: list[Path]) -> list[str]:
@@ -134,33 +149,33 @@ def _relative(root: Path, paths: list[Path]) -> list[str]:
 
 def _hash_or_explain(path: Path) -> np.ndarray:
     """The pHash of ``path``; a file that does not decode is one clear DataError, not a trace."""
-    from cnnlab.data import DataError
-
     try:
         return perceptual_hash(path)
     except Exception as err:  # Pillow raises many kinds for a broken or non-image file
         detail = str(err).strip().splitlines()[0] if str(err).strip() else "no detail"
         raise DataError(
-            f"{path} does not decode as an image ({type(err).__name__}: {detail}); leave it "
-            "out: pass data.check_folder(root).skipped_paths() as `unreadable`"
+            f"{path} does not decode as an image ({type(err).__name__}: {detail}); it changed "
+            "after the folder was checked: check it again (data.check_folder), which leaves "
+            "it out"
         ) from err
 
 
 def load_or_build_split(
-    root: Path,
-    manifest_path: Path,
-    classes: tuple[str, ...],
-    unreadable: list[Path],
+    folder: CheckedFolder,
     seed: int,
+    manifest_path: Path | None = None,
     threshold: int = HASH_THRESHOLD,
 ) -> SplitManifest:
     """The stored manifest if it matches the folder, seed, hash method and threshold; else new.
 
-    Files listed in ``unreadable`` (e.g. ``data.check_folder(root).skipped_paths()``) are left
-    out of the split and of the folder fingerprint, so with nothing left out the fingerprint is
-    that of every file, and a stray that no split would use does not force a rebuild.
+    The files the check skipped are left out of the split and of the folder fingerprint, so with
+    nothing left out the fingerprint is that of every file, and a stray that no split would use
+    does not force a rebuild. The manifest lives at ``folder.manifest_path`` unless
+    ``manifest_path`` says otherwise.
     """
-    kept = [p for paths in _kept_files(root, classes, unreadable).values() for p in paths]
+    manifest_path = manifest_path or folder.manifest_path
+    root = folder.root
+    kept = [p for name in folder.classes for p in folder.files[name]]
     key = {
         "version": MANIFEST_VERSION,
         "fingerprint": folder_fingerprint(kept, root),
@@ -178,9 +193,9 @@ def load_or_build_split(
                 groups=np.array([r["group"] for r in rows]),
                 hashes=np.array([_unhex(r["phash"]) for r in rows]),
                 split=np.array([r["split"] for r in rows], dtype=object),
-                unreadable=_relative(root, unreadable),  # what is left out now, not then
+                unreadable=_relative(root, folder.skipped_paths()),  # left out now, not then
             )
-    manifest = build_split(root, classes, unreadable, seed, threshold)
+    manifest = build_split(folder, seed, threshold)
     rows = [
         {"file": f, "label": int(lab), "group": int(g), "phash": _hex(h), "split": s}
         for f, lab, g, h, s in zip(
