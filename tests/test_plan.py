@@ -32,7 +32,6 @@ def notebook(path: Path, *code: str) -> Path:
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """A small project: a library whose models.py imports shapes.py, a tool, two notebooks."""
-    monkeypatch.delenv("CNNLAB_PROFILE", raising=False)
     write(tmp_path / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy"]\n')
     write(tmp_path / "constraints.txt", "numpy==2.0\n")
     write(tmp_path / "src/cnnlab/__init__.py", "")
@@ -43,19 +42,19 @@ def project(tmp_path, monkeypatch):
     uses_models = notebook(tmp_path / "a.ipynb", "from cnnlab import models", "print(1)")
     uses_data = notebook(tmp_path / "b.ipynb", "import cnnlab.data", "%matplotlib inline\nx = 2")
     for path in (uses_models, uses_data):
-        plan.record_run(path, tmp_path, plan.notebook_inputs(path, tmp_path))
+        plan.record_run(path, tmp_path, plan.notebook_inputs(path, tmp_path, "full"))
     return tmp_path, uses_models, uses_data
 
 
 def test_a_fresh_checkout_runs_everything(tmp_path):
     path = notebook(tmp_path / "c.ipynb", "x = 1")
-    assert plan.changes(path, tmp_path) == ["never executed in this checkout"]
+    assert plan.changes(path, tmp_path, "full") == ["never executed in this checkout"]
 
 
 def test_recorded_notebooks_are_up_to_date(project):
     root, a, b = project
-    assert plan.changes(a, root) == [] and plan.changes(b, root) == []
-    assert set(plan.notebook_inputs(a, root).modules) == {
+    assert plan.changes(a, root, "full") == [] and plan.changes(b, root, "full") == []
+    assert set(plan.notebook_inputs(a, root, "full").modules) == {
         "cnnlab/__init__.py",
         "cnnlab/models.py",
         "cnnlab/shapes.py",  # imported inside a function of models.py
@@ -68,14 +67,14 @@ def test_markdown_and_tooling_edits_change_nothing(project):
     nb.cells[0].source = "# a new title, and more prose"
     nbformat.write(nb, a)
     write(root / "src/cnnlab_build/site.py", "PAGE = 2\n")
-    assert plan.changes(a, root) == [] and plan.changes(b, root) == []
+    assert plan.changes(a, root, "full") == [] and plan.changes(b, root, "full") == []
 
 
 def test_a_library_edit_reruns_exactly_the_notebooks_that_import_it(project):
     root, a, b = project
     write(root / "src/cnnlab/shapes.py", "SIZE = 2\n")
-    assert plan.changes(a, root) == ["cnnlab/shapes.py"]
-    assert plan.changes(b, root) == []
+    assert plan.changes(a, root, "full") == ["cnnlab/shapes.py"]
+    assert plan.changes(b, root, "full") == []
 
 
 def test_code_cells_profile_and_environment_are_named(project, monkeypatch):
@@ -83,12 +82,10 @@ def test_code_cells_profile_and_environment_are_named(project, monkeypatch):
     nb = nbformat.read(b, as_version=4)
     nb.cells[2].source = "x = 3"
     nbformat.write(nb, b)
-    assert plan.changes(b, root) == ["code cell 2"]
-    monkeypatch.setenv("CNNLAB_PROFILE", "smoke")
-    assert plan.changes(a, root) == ["profile full → smoke"]
-    monkeypatch.delenv("CNNLAB_PROFILE")
+    assert plan.changes(b, root, "full") == ["code cell 2"]
+    assert plan.changes(a, root, "smoke") == ["profile full → smoke"]
     write(root / "constraints.txt", "numpy==2.1\n")
-    assert plan.changes(a, root) == ["environment (pins or dependencies)"]
+    assert plan.changes(a, root, "full") == ["environment (pins or dependencies)"]
 
 
 def test_runner_skips_an_up_to_date_notebook_and_runs_a_changed_one(project, capsys):
@@ -99,12 +96,14 @@ def test_runner_skips_an_up_to_date_notebook_and_runs_a_changed_one(project, cap
     assert runner.run([a]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"running {a} (profile full): cnnlab/models.py") and "ok " in out
-    assert plan.changes(a, root) == []
+    assert plan.changes(a, root, "full") == []
     assert json.loads(plan.stamp_path(a, root).read_text())["profile"] == "full"
 
 
 def test_the_real_notebooks_track_the_modules_they_import():
-    modules = plan.notebook_inputs(ROOT / "notebooks/02_conv1d_shape_table.ipynb", ROOT).modules
+    modules = plan.notebook_inputs(
+        ROOT / "notebooks/02_conv1d_shape_table.ipynb", ROOT, "full"
+    ).modules
     assert "cnnlab/shapes.py" in modules
     assert "cnnlab/data.py" not in modules and not any("cnnlab_build" in m for m in modules)
 
@@ -125,7 +124,7 @@ def test_the_colab_setup_cell_is_not_an_input(project):
     nb = nbformat.read(a, as_version=4)
     nb.cells.insert(1, new_code_cell("# Colab only: install this course's package\npass"))
     nbformat.write(nb, a)
-    assert plan.changes(a, root) == []
+    assert plan.changes(a, root, "full") == []
 
 
 def test_inputs_are_recorded_as_they_were_when_the_run_started(project, monkeypatch):
@@ -133,11 +132,11 @@ def test_inputs_are_recorded_as_they_were_when_the_run_started(project, monkeypa
     write(root / "src/cnnlab/models.py", "def build():\n    return 2\n")
     real_execute = runner.execute
 
-    def execute_while_someone_edits(path):
-        seconds = real_execute(path)
+    def execute_while_someone_edits(path, parameters=None):
+        seconds = real_execute(path, parameters)
         write(root / "src/cnnlab/models.py", "def build():\n    return 3\n")  # mid-run edit
         return seconds
 
     monkeypatch.setattr(runner, "execute", execute_while_someone_edits)
     assert runner.run([a]) == 0
-    assert plan.changes(a, root) == ["cnnlab/models.py"]
+    assert plan.changes(a, root, "full") == ["cnnlab/models.py"]

@@ -6,18 +6,19 @@ import time
 
 import numpy as np
 
-from cnnlab import profiles, reports
+from cnnlab import reports
 
 
 def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
     path = tmp_path / "metrics.json"
-    reports.record_metrics("b", {"z": np.float32(0.5), "a": np.int64(3)}, path)
-    reports.record_metrics("a", {"x": 1.23456789, "tiny": 1.23456789e-9, "bad": float("nan")}, path)
-    reports.record_metrics("b", {"z": 0.25}, path)
+    metrics = {"x": 1.23456789, "tiny": 1.23456789e-9, "bad": float("nan")}
+    reports.record_metrics("b", {"z": np.float32(0.5), "a": np.int64(3)}, profile="p", path=path)
+    reports.record_metrics("a", metrics, profile="p", path=path)
+    reports.record_metrics("b", {"z": 0.25}, profile="q", path=path)
     text = path.read_text()
-    assert json.loads(text) == {
-        "a": {"x": 1.23457, "tiny": 1.23457e-9, "bad": "nan"},
-        "b": {"z": 0.25},
+    assert json.loads(text) == {  # the profile recorded once per entry
+        "a": {"profile": "p", "x": 1.23457, "tiny": 1.23457e-9, "bad": "nan"},
+        "b": {"profile": "q", "z": 0.25},
     }
     assert text.index('"a"') < text.index('"b"')
     assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == ["metrics.json"]
@@ -26,12 +27,13 @@ def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
 def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(profiles.ENV_VAR, "smoke")
-    reports.record_metrics("nb", {"x": 1})
+    reports.record_metrics("nb", {"x": 1}, profile="smoke")
     assert not (tmp_path / "reports").exists()
-    assert json.loads((tmp_path / "build" / "metrics-smoke.json").read_text()) == {"nb": {"x": 1}}
+    smoke = json.loads((tmp_path / "build" / "metrics-smoke.json").read_text())
+    assert smoke == {"nb": {"profile": "smoke", "x": 1}}
     reports.record_metrics("nb", {"x": 2}, profile="full")
-    assert json.loads((tmp_path / "reports" / "metrics.json").read_text()) == {"nb": {"x": 2}}
+    full = json.loads((tmp_path / "reports" / "metrics.json").read_text())
+    assert full == {"nb": {"profile": "full", "x": 2}}
 
 
 def test_notebooks_recording_at_once_keep_each_others_entries(tmp_path, monkeypatch):
@@ -44,11 +46,15 @@ def test_notebooks_recording_at_once_keep_each_others_entries(tmp_path, monkeypa
 
     monkeypatch.setattr(reports, "write_json_atomic", slow_write)
     writers = [
-        threading.Thread(target=reports.record_metrics, args=(f"nb{i}", {"i": i}, path))
+        threading.Thread(
+            target=reports.record_metrics,
+            args=(f"nb{i}", {"i": i}),
+            kwargs={"profile": "p", "path": path},
+        )
         for i in range(6)
     ]
     for writer in writers:
         writer.start()
     for writer in writers:
         writer.join()
-    assert json.loads(path.read_text()) == {f"nb{i}": {"i": i} for i in range(6)}
+    assert json.loads(path.read_text()) == {f"nb{i}": {"profile": "p", "i": i} for i in range(6)}

@@ -35,6 +35,31 @@ def test_successful_run_replaces_notebook_with_outputs(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".ipynb"] == ["ok.ipynb"]
 
 
+def test_the_profile_is_handed_to_the_parameters_cell_and_not_stored(tmp_path):
+    path = tmp_path / "params.ipynb"
+    write_notebook(
+        path, "PROFILE = 'from the environment'\nRETRAIN = False", "print(PROFILE, RETRAIN)"
+    )
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, path)
+    assert runner.run([path], force=True, profile="smoke") == 0
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[-1].outputs[0]["text"] == "smoke True\n"  # forced: stored trainings ignored
+    assert [c.source.splitlines()[0] for c in nb.cells][0] == "PROFILE = 'from the environment'"
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert [c.execution_count for c in nb.cells] == [1, 2]
+    assert nb.metadata["papermill"]["parameters"] == {"PROFILE": "smoke", "RETRAIN": True}
+
+
+def test_only_declared_parameters_are_injected(tmp_path):
+    path = tmp_path / "plain.ipynb"
+    write_notebook(path, "print('no parameters here')")
+    assert runner.declared_parameters(path) == set()
+    assert runner.run([path], force=True, profile="smoke") == 0
+    assert len(nbformat.read(path, as_version=4).cells) == 1
+
+
 def test_failed_run_leaves_notebook_untouched_and_names_the_cell(tmp_path, capsys):
     path = tmp_path / "bad.ipynb"
     write_notebook(path, "x = 1", "raise ValueError('broken on purpose')")

@@ -5,10 +5,7 @@ A profile never changes the data or its split, so every data summary is the same
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-
-ENV_VAR = "CNNLAB_PROFILE"
 
 
 @dataclass(frozen=True)
@@ -30,17 +27,11 @@ PROFILES = {
 }
 
 
-def default_profile_name() -> str:
-    """The profile named by ``CNNLAB_PROFILE``, or ``full`` where it is unset or empty."""
-    return os.environ.get(ENV_VAR, "").strip() or "full"
-
-
-def get_profile(name: str | None = None) -> Profile:
-    """The profile called ``name`` (default: from the environment); clear error if unknown."""
-    name = default_profile_name() if name is None else name
+def get_profile(name: str) -> Profile:
+    """The profile called ``name``; a one-line error naming the choices if there is none."""
     if name not in PROFILES:
         raise ValueError(
             f"unknown profile {name!r}: choose one of {sorted(PROFILES)} "
-            f"(set {ENV_VAR} or the notebook's PROFILE parameter)"
+            "(the notebook's PROFILE parameter)"
         )
     return PROFILES[name]

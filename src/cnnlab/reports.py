@@ -9,9 +9,8 @@ from typing import Any
 
 from filelock import FileLock
 
-from cnnlab.atomic import write_text_atomic
+from cnnlab.atomic import write_json_atomic
 from cnnlab.paths import project_root, reports_dir
-from cnnlab.profiles import default_profile_name
 
 
 def _plain(value: Any) -> Any:
@@ -27,29 +26,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_json_atomic(path: Path, payload: Any) -> None:
-    """Write ``payload`` as pretty JSON through a temporary file renamed over ``path``."""
-    write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
-
-
-def metrics_path(profile: str | None = None) -> Path:
+def metrics_path(profile: str) -> Path:
     """``reports/metrics.json`` for the full profile; ``build/metrics-<profile>.json`` otherwise,
     so a smoke run (the regression tests) never overwrites the committed results."""
-    profile = profile or default_profile_name()
     if profile == "full":
         return reports_dir() / "metrics.json"
     return project_root() / "build" / f"metrics-{profile}.json"
 
 
 def record_metrics(
-    notebook: str, metrics: dict[str, Any], path: Path | None = None, profile: str | None = None
+    notebook: str, metrics: dict[str, Any], *, profile: str, path: Path | None = None
 ) -> dict[str, Any]:
-    """Merge ``metrics`` under ``notebook`` into the metrics file; returns that entry."""
+    """Merge ``metrics``, and the ``profile`` they were measured under, as ``notebook``'s entry
+    of the metrics file (by default the profile's, see :func:`metrics_path`); returns it."""
     path = path or metrics_path(profile)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Notebooks run side by side would otherwise each read the file and drop the other's entry.
     with FileLock(path.with_name(f"{path.name}.lock")):
         everything = json.loads(path.read_text()) if path.exists() else {}
-        everything[notebook] = _plain(metrics)
+        everything[notebook] = _plain({"profile": profile, **metrics})
         write_json_atomic(path, everything)
     return everything[notebook]

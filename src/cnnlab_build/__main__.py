@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from cnnlab.paths import project_root
 from cnnlab_build import colab, nbval_modes, plan, runner, site
+
+PROFILE_VARIABLE = "CNNLAB_PROFILE"  # full (default) or smoke
+NO_CACHE_VARIABLE = "CNNLAB_NO_CACHE"  # 1: retrain instead of reusing stored trainings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,11 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     html.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
 
+    # The tooling reads the environment; the notebooks get the profile as a parameter.
+    profile = os.environ.get(PROFILE_VARIABLE, "").strip() or "full"
     if args.command == "run":
-        return runner.run(args.notebooks, force=args.force)
+        retrain = os.environ.get(NO_CACHE_VARIABLE, "").strip() not in ("", "0")
+        return runner.run(args.notebooks, force=args.force, profile=profile, retrain=retrain)
     if args.command == "plan":
         for path in args.notebooks:
-            reasons = plan.changes(path, project_root(path.resolve().parent))
+            reasons = plan.changes(path, project_root(path.resolve().parent), profile)
             print(f"{path.stem}: {', '.join(reasons) if reasons else 'up to date'}")
         return 0
     if args.command == "list":

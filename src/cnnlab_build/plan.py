@@ -22,7 +22,6 @@ from pathlib import Path
 import nbformat
 
 from cnnlab.atomic import write_text_atomic
-from cnnlab.profiles import default_profile_name
 from cnnlab_build.colab import SETUP_MARKER
 
 LIBRARY = "cnnlab"
@@ -105,8 +104,9 @@ class Inputs:
     profile: str
 
 
-def notebook_inputs(path: Path, root: Path, profile: str | None = None) -> Inputs:
-    """The current inputs of notebook ``path`` in the project at ``root``."""
+def notebook_inputs(path: Path, root: Path, profile: str) -> Inputs:
+    """The current inputs of notebook ``path`` in the project at ``root``, run under the
+    profile that the runner hands to it."""
     cells = _code_cells(nbformat.read(path, as_version=4))
     src = root / "src"
     imported = set().union(*(cell_library_modules(c, src) for c in cells))
@@ -118,7 +118,7 @@ def notebook_inputs(path: Path, root: Path, profile: str | None = None) -> Input
         cells=[_digest(c) for c in cells],
         modules=dict(sorted(modules.items())),
         environment=environment_digest(root),
-        profile=profile or default_profile_name(),
+        profile=profile,
     )
 
 
@@ -161,7 +161,7 @@ def record_run(path: Path, root: Path, inputs: Inputs) -> None:
     write_text_atomic(stamp_path(path, root), json.dumps(asdict(inputs), indent=1) + "\n")
 
 
-def changes(path: Path, root: Path, profile: str | None = None) -> list[str]:
+def changes(path: Path, root: Path, profile: str) -> list[str]:
     """What changed since ``path`` last ran here (empty: up to date)."""
     stamp = stamp_path(path, root)
     if not stamp.is_file():

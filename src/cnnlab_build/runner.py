@@ -9,6 +9,7 @@ notebooks whose inputs changed (see :mod:`cnnlab_build.plan`) run, unless forced
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import shutil
@@ -24,7 +25,6 @@ import nbformat
 
 from cnnlab.atomic import atomic_path
 from cnnlab.paths import project_root
-from cnnlab.profiles import default_profile_name
 from cnnlab_build import plan
 
 KERNEL = "python3"
@@ -33,8 +33,17 @@ VOLATILE_CELL_METADATA = ("execution", "papermill")
 
 
 def _tidy(path: Path, final: Path) -> None:
-    """Drop per-run timing metadata and record the notebook's real name in papermill's metadata."""
+    """Drop per-run timing metadata and papermill's injected-parameters cell (the parameters
+    stay in papermill's metadata: a stored cell would override them under nbval), and record
+    the notebook's real name in papermill's metadata."""
     nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for count, cell in enumerate(code, 1):  # the cells that stay are numbered without a gap
+        cell.execution_count = count
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output["execution_count"] = count
     for cell in nb.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
@@ -73,18 +82,34 @@ class EditedDuringRun(Exception):
     """The notebook changed on disk while it ran: its outputs would not match its code."""
 
 
-def execute(path: Path) -> float:
-    """Run ``path`` end to end in place (through a temporary file); returns the wall time."""
+def declared_parameters(path: Path) -> set[str]:
+    """The names that the notebook's ``parameters`` cell assigns (none without such a cell)."""
+    nb = nbformat.read(path, as_version=4)
+    names: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return names
+
+
+def execute(path: Path, parameters: dict[str, object] | None = None) -> float:
+    """Run ``path`` end to end in place (through a temporary file), with those of
+    ``parameters`` that its ``parameters`` cell declares; returns the wall time."""
     import papermill as pm
 
     path = path.resolve()
     start = time.perf_counter()
     before = path.read_bytes()
+    declared = declared_parameters(path)
+    injected = {k: v for k, v in (parameters or {}).items() if k in declared}
     with atomic_path(path, suffix=".ipynb") as tmp:
         with _stderr_to(log_path(path)):
             pm.execute_notebook(
                 str(path),
                 str(tmp),
+                parameters=injected,
                 kernel_name=KERNEL,
                 cwd=str(path.parent),
                 progress_bar=False,
@@ -121,8 +146,12 @@ def failure_line(path: Path, exc: Exception) -> str:
     )
 
 
-def run(paths: list[Path], force: bool = False) -> int:
-    """Execute each notebook whose inputs changed (all with ``force``); returns an exit code."""
+def run(
+    paths: list[Path], force: bool = False, profile: str = "full", retrain: bool = False
+) -> int:
+    """Execute each notebook whose inputs changed (all with ``force``) under ``profile``, which
+    is handed to the notebook's ``PROFILE`` parameter; ``force`` or ``retrain`` sets its
+    ``RETRAIN`` parameter (stored trainings are ignored). Returns an exit code."""
     # Python's default SIGTERM handling exits without unwinding, which would leave the
     # temporary notebook behind; raising instead runs every clean-up on the way out. A shell
     # starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
@@ -131,28 +160,28 @@ def run(paths: list[Path], force: bool = False) -> int:
         signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
     }
     try:
-        return _run_each(paths, force)
+        return _run_each(paths, force, {"PROFILE": profile, "RETRAIN": force or retrain})
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
-def _run_each(paths: list[Path], force: bool) -> int:
-    profile = default_profile_name()
+def _run_each(paths: list[Path], force: bool, parameters: dict[str, object]) -> int:
+    profile = str(parameters["PROFILE"])
     for path in paths:
         if not path.is_file():
             print(f"FAILED {path}: no such notebook", file=sys.stderr)
             return 1
         root = project_root(path.resolve().parent)
-        reasons = ["forced"] if force else plan.changes(path, root)
+        reasons = ["forced"] if force else plan.changes(path, root, profile)
         if not reasons:
             print(f"up to date {path}")
             continue
         # Taken before the run: what changes during a long run is not what produced its outputs.
-        inputs = plan.notebook_inputs(path, root)
+        inputs = plan.notebook_inputs(path, root, profile)
         print(f"running {path} (profile {profile}): {', '.join(reasons)}", flush=True)
         try:
-            seconds = execute(path)
+            seconds = execute(path, parameters)
         except (KeyboardInterrupt, Interrupted) as exc:
             name = str(exc) if isinstance(exc, Interrupted) else "SIGINT (Ctrl-C)"
             print(f"INTERRUPTED {path} by {name}: notebook left unchanged", file=sys.stderr)
