@@ -30,3 +30,10 @@ def fixed(value: float, digits: int, sign: bool = False) -> str:
 def fixed_table(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     """Every number of ``frame`` as text with ``digits`` decimals (for a table shown as is)."""
     return frame.map(lambda v: fixed(float(v), digits) if isinstance(v, numbers.Real) else v)
+
+
+def show_markdown(text: str) -> None:
+    """Show ``text``, prose with numbers computed in the cell, as Markdown in the notebook."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
