@@ -1,20 +1,20 @@
-"""Worked solutions to the exercises of notebook 01 (optimisation theory).
+"""Worked solutions to the exercises of notebook 01 (optimization theory).
 
 Each constant is the answer a student passes to the matching check of
-``cnnlab.exercises.optimisation``; the comment above it shows how it was found.
+``cnnlab.exercises.optimization_theory``; the comment above it shows how it was found.
 """
 
 # Exercise 1, check_largest_stable_rate. Run the sweep over the grid and find, for each rate,
 # the first epoch whose training loss is inf or nan:
-#     sweep = optim.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42)
-#     {rate: optim.first_nonfinite_epoch(h["loss"]) for rate, h in sweep.items()}
+#     sweep = toy_problems.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42)
+#     {rate: toy_problems.first_nonfinite_epoch(h["loss"]) for rate, h in sweep.items()}
 # gives None for 0.2 and 0.22, and an epoch for 0.25, 0.27 and 0.3.
 largest_stable_rate = 0.22
 
-# Exercise 2, check_state_values. optim.small_regressor() has 1,249 weights
+# Exercise 2, check_state_values. toy_problems.small_regressor() has 1,249 weights
 # ((4 + 1) x 32 + (32 + 1) x 32 + (32 + 1) x 1). RMSprop keeps one running mean of squared
 # gradients per weight; Adam keeps two moments per weight:
-#     n = optim.small_regressor().count_params()
+#     n = toy_problems.small_regressor().count_params()
 state_values = {"rmsprop": 1249, "adam": 2 * 1249}
 
 # Exercise 3, check_saddle_trap. The gradient of x^2 + y^4/4 - y^2/2 along y is y^3 - y, which

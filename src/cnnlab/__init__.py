@@ -1,3 +1,3 @@
-"""cnnlab: the helpers behind the course notebooks (data, models, shapes, optimisation, plots)."""
+"""cnnlab: the helpers behind the course notebooks (data, models, shapes, optimization, plots)."""
 
 __version__ = "0.1.0"

@@ -11,46 +11,6 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
 
-def plot_history(history: dict[str, list[float]], title: str, metric: str = "accuracy") -> Figure:
-    """Accuracy (or ``metric``) and loss, train vs validation, side by side."""
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-    for ax, key in zip(axes, (metric, "loss"), strict=True):
-        epochs = np.arange(1, len(history[key]) + 1)
-        ax.plot(epochs, history[key], marker="o", label="train")
-        if f"val_{key}" in history:
-            ax.plot(epochs, history[f"val_{key}"], marker="o", label="validation")
-        ax.set(xlabel="epoch", ylabel=key, title=f"{title}: {key}")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
-        ax.legend()
-        ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def plot_confusion(matrix: np.ndarray, class_names: list[str], title: str) -> Figure:
-    """A confusion matrix with counts written in the cells (rows: true, columns: predicted)."""
-    size = 1.2 + 0.55 * len(class_names)
-    fig, ax = plt.subplots(figsize=(size, size))
-    ax.imshow(matrix, cmap="Blues")
-    ticks = np.arange(len(class_names))
-    ax.set_xticks(ticks, class_names, rotation=45, ha="right")
-    ax.set_yticks(ticks, class_names)
-    threshold = matrix.max() / 2
-    for (i, j), count in np.ndenumerate(matrix):
-        ax.text(
-            j,
-            i,
-            str(count),
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="white" if count > threshold else "black",
-        )
-    ax.set(xlabel="predicted", ylabel="true", title=title)
-    fig.tight_layout()
-    return fig
-
-
 def heatmap_grid(
     images: np.ndarray, rows: dict[str, tuple[np.ndarray, list[str]]], alpha: float = 0.4
 ) -> Figure:

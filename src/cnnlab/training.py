@@ -153,17 +153,6 @@ def early_stopping(patience: int = 3) -> keras.callbacks.EarlyStopping:
     )
 
 
-def labels_and_scores(
-    model: keras.Model, dataset: tf.data.Dataset
-) -> tuple[np.ndarray, np.ndarray]:
-    """True labels and the model's outputs over a (finite, unshuffled) dataset."""
-    labels, scores = [], []
-    for x, y in dataset:
-        labels.append(np.asarray(y))
-        scores.append(np.asarray(model(x, training=False)))
-    return np.concatenate(labels), np.concatenate(scores)
-
-
 def warmup_cosine_adamw(
     total_steps: int, warmup_steps: int, peak: float = 3e-3, weight_decay: float = 5e-4
 ) -> keras.optimizers.AdamW:

@@ -38,7 +38,7 @@ def index_page(entries: list[tuple[str, str, str]]) -> str:
 <style>body{{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.4}}
 li{{margin-bottom:1rem}} p{{margin:.2rem 0;color:#444}}</style></head>
 <body>
-<h1>cnnlab: optimisation and CNNs, re-computed</h1>
+<h1>cnnlab: optimization and CNNs, re-computed</h1>
 <ol>
 {items}
 </ol>

@@ -4,7 +4,7 @@ import pytest
 from worked_solutions import load
 
 from cnnlab import shapes
-from cnnlab.exercises import conv1d
+from cnnlab.exercises import conv1d_shape_table
 
 
 def load_solutions():
@@ -12,24 +12,33 @@ def load_solutions():
 
 
 def test_hand_calculation_agrees_with_keras():
-    table = shapes.table_frame(conv1d.STACK_INPUT, conv1d.STACK)
+    table = shapes.table_frame(conv1d_shape_table.STACK_INPUT, conv1d_shape_table.STACK)
     assert table["match"].all()
-    length, params = conv1d.hand_calculation(conv1d.STACK_INPUT, conv1d.STACK)
+    length, params = conv1d_shape_table.hand_calculation(
+        conv1d_shape_table.STACK_INPUT, conv1d_shape_table.STACK
+    )
     assert (length, params) == (table["output shape"].iloc[-1][0], table["parameters"].sum())
 
 
 def test_every_slip_gives_a_different_length():
     lengths = [
-        conv1d.hand_calculation(conv1d.STACK_INPUT, conv1d.STACK, s)[0] for s in conv1d.SLIPS
+        conv1d_shape_table.hand_calculation(
+            conv1d_shape_table.STACK_INPUT, conv1d_shape_table.STACK, s
+        )[0]
+        for s in conv1d_shape_table.SLIPS
     ]
-    correct = conv1d.hand_calculation(conv1d.STACK_INPUT, conv1d.STACK)[0]
+    correct = conv1d_shape_table.hand_calculation(
+        conv1d_shape_table.STACK_INPUT, conv1d_shape_table.STACK
+    )[0]
     assert len(set(lengths)) == len(lengths) and correct not in lengths
 
 
 def test_stack_check_accepts_solution():
-    feedback = conv1d.check_stack_length_and_params(load_solutions().STACK_LENGTH_AND_PARAMS)
+    feedback = conv1d_shape_table.check_stack_length_and_params(
+        load_solutions().STACK_LENGTH_AND_PARAMS
+    )
     assert feedback.solved and "2,224 parameters" in feedback.message
-    assert conv1d.check_stack_length_and_params(
+    assert conv1d_shape_table.check_stack_length_and_params(
         list(load_solutions().STACK_LENGTH_AND_PARAMS)
     ).solved
 
@@ -51,7 +60,7 @@ def test_stack_check_accepts_solution():
     ],
 )
 def test_stack_check_names_the_mistake(answer, phrases):
-    feedback = conv1d.check_stack_length_and_params(answer)
+    feedback = conv1d_shape_table.check_stack_length_and_params(answer)
     assert not feedback.solved
     for phrase in phrases:
         assert phrase in feedback.message
@@ -59,10 +68,12 @@ def test_stack_check_names_the_mistake(answer, phrases):
 
 def test_kernel_check_accepts_solution_and_keras_agrees():
     k = load_solutions().KERNEL_FOR_LENGTH
-    assert conv1d.check_kernel_for_length(k).solved
-    specs = [*conv1d.KERNEL_STACK_HEAD, shapes.Conv1DSpec(32, k)]
-    keras_rows = shapes.keras_layer_shapes(shapes.build_model(conv1d.KERNEL_INPUT, specs))
-    assert keras_rows[-1][0] == (conv1d.KERNEL_TARGET_LENGTH, 32)
+    assert conv1d_shape_table.check_kernel_for_length(k).solved
+    specs = [*conv1d_shape_table.KERNEL_STACK_HEAD, shapes.Conv1DSpec(32, k)]
+    keras_rows = shapes.keras_layer_shapes(
+        shapes.build_model(conv1d_shape_table.KERNEL_INPUT, specs)
+    )
+    assert keras_rows[-1][0] == (conv1d_shape_table.KERNEL_TARGET_LENGTH, 32)
 
 
 @pytest.mark.parametrize(
@@ -77,12 +88,13 @@ def test_kernel_check_accepts_solution_and_keras_agrees():
     ],
 )
 def test_kernel_check_names_the_mistake(answer, phrase):
-    feedback = conv1d.check_kernel_for_length(answer)
+    feedback = conv1d_shape_table.check_kernel_for_length(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 @pytest.mark.parametrize(
-    "check", [conv1d.check_stack_length_and_params, conv1d.check_kernel_for_length]
+    "check",
+    [conv1d_shape_table.check_stack_length_and_params, conv1d_shape_table.check_kernel_for_length],
 )
 def test_unanswered(check):
     feedback = check(None)
@@ -90,7 +102,8 @@ def test_unanswered(check):
 
 
 @pytest.mark.parametrize(
-    "check", [conv1d.check_stack_length_and_params, conv1d.check_kernel_for_length]
+    "check",
+    [conv1d_shape_table.check_stack_length_and_params, conv1d_shape_table.check_kernel_for_length],
 )
 @pytest.mark.parametrize(
     "answer",

@@ -6,13 +6,13 @@ import math
 from collections.abc import Mapping
 from functools import cache
 
-from cnnlab import optim
+from cnnlab import toy_problems
 from cnnlab.exercises import Feedback, as_number, as_pair, is_whole, solved, unanswered, wrong
 from cnnlab.formatting import fixed
 
 # Exercise 1: the rates to try, and whether each one's training loss stays finite for 30 epochs
-# in optim.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
-# tests/test_exercises_optimisation.py re-runs the whole grid to keep this table honest. Only
+# in toy_problems.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
+# tests/test_exercises_optimization_theory.py re-runs the whole grid to keep this table honest. Only
 # finite or not is kept: the epoch a chaotic run overflows at may differ from CPU to CPU.
 STABLE_RATE_GRID = (0.2, 0.22, 0.25, 0.27, 0.3)
 STAYS_FINITE: dict[float, bool] = {0.2: True, 0.22: True, 0.25: False, 0.27: False, 0.3: False}
@@ -28,9 +28,10 @@ def check_largest_stable_rate(answer: object) -> Feedback:
     """Exercise 1: the largest rate of ``STABLE_RATE_GRID`` whose loss stays finite."""
     if answer is None:
         return unanswered(
-            "run optim.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42) and look "
+            "run toy_problems.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42) "
+            "and look "
             "for the first epoch at which each rate's training loss is inf or nan "
-            "(optim.first_nonfinite_epoch)."
+            "(toy_problems.first_nonfinite_epoch)."
         )
     value = as_number(answer)
     if value is None:
@@ -61,18 +62,19 @@ def check_largest_stable_rate(answer: object) -> Feedback:
 
 @cache
 def _state_values() -> dict[str, int]:
-    model = optim.small_regressor(SWEEP_SEED)
+    model = toy_problems.small_regressor(SWEEP_SEED)
     counts = {
-        name: optim.optimizer_state_size(model, name)["state values"] for name in optim.OPTIMIZERS
+        name: toy_problems.optimizer_state_size(model, name)["state values"]
+        for name in toy_problems.OPTIMIZERS
     }
     return {"weights": model.count_params(), **counts}
 
 
 def check_state_values(answer: object) -> Feedback:
-    """Exercise 2: the state values RMSprop and Adam keep for ``optim.small_regressor``."""
+    """Exercise 2: the state values RMSprop and Adam keep for ``toy_problems.small_regressor``."""
     if answer is None:
         return unanswered(
-            "count the weights of optim.small_regressor() (model.count_params()), then use "
+            "count the weights of toy_problems.small_regressor() (model.count_params()), then use "
             "the memory table: how many values per weight does each optimizer keep? Answer "
             '{"rmsprop": ..., "adam": ...}.'
         )
@@ -118,7 +120,7 @@ def check_state_values(answer: object) -> Feedback:
 def _sgd_on_saddle(
     start: tuple[float, float], steps: int
 ) -> tuple[tuple[float, float] | None, int | None]:
-    """Plain SGD on ``optim.saddle`` in float64: the end point (None if it overflows) and the
+    """Plain SGD on ``toy_problems.saddle`` in float64: the end point (None if it overflows) and the
     first step at which |y| exceeds ``SADDLE_RADIUS``."""
     x, y = start
     left = None

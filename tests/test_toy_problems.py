@@ -1,39 +1,44 @@
-"""The optimisation helpers drive real Keras optimizers and report honest numbers."""
+"""The optimization helpers drive real Keras optimizers and report honest numbers."""
 
 import numpy as np
 import pytest
 
-from cnnlab import optim, shapes
+from cnnlab import shapes, toy_problems
+
+
+def quadratic_bowl(v):
+    """An ill-conditioned bowl, f(x, y) = x^2 + 10 y^2, minimum at the origin."""
+    return v[0] ** 2 + 10 * v[1] ** 2
 
 
 def test_unknown_optimizer_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown optimizer 'adagrad': choose one of"):
-        optim.make_optimizer("adagrad", 0.1)
+        toy_problems.make_optimizer("adagrad", 0.1)
 
 
-@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+@pytest.mark.parametrize("name", sorted(toy_problems.OPTIMIZERS))
 def test_trajectory_shape_and_convergence_on_the_bowl(name):
-    path = optim.trajectory(
-        optim.quadratic_bowl, name, (1.0, 1.0), 0.01 if name == "sgd" else 0.05, 400
+    path = toy_problems.trajectory(
+        quadratic_bowl, name, (1.0, 1.0), 0.01 if name == "sgd" else 0.05, 400
     )
     assert path.shape == (401, 2)
     np.testing.assert_allclose(path[0], [1.0, 1.0])
-    assert optim.quadratic_bowl(path[-1]) < 1e-2 * optim.quadratic_bowl(path[0])
+    assert quadratic_bowl(path[-1]) < 1e-2 * quadratic_bowl(path[0])
 
 
 def test_sgd_step_matches_its_update_rule():
-    path = optim.trajectory(optim.quadratic_bowl, "sgd", (1.0, 1.0), 0.01, 1)
+    path = toy_problems.trajectory(quadratic_bowl, "sgd", (1.0, 1.0), 0.01, 1)
     np.testing.assert_allclose(path[1], [1.0 - 0.01 * 2, 1.0 - 0.01 * 20], rtol=1e-6)
 
 
 def test_steps_to_leave():
     path = np.array([[0.0, 0.0], [0.1, 0.0], [0.6, 0.0], [0.2, 0.0]])
-    assert optim.steps_to_leave(path, (0, 0), 0.5) == 2
-    assert optim.steps_to_leave(path, (0, 0), 5.0) is None
+    assert toy_problems.steps_to_leave(path, (0, 0), 0.5) == 2
+    assert toy_problems.steps_to_leave(path, (0, 0), 5.0) is None
 
 
 def test_learning_rate_sweep_histories():
-    histories = optim.learning_rate_sweep([0.05, 5.0], epochs=3)
+    histories = toy_problems.learning_rate_sweep([0.05, 5.0], epochs=3)
     assert set(histories) == {0.05, 5.0}
     assert len(histories[0.05]["loss"]) == 3 and len(histories[0.05]["val_loss"]) == 3
     assert np.isfinite(histories[0.05]["loss"]).all()
@@ -41,7 +46,7 @@ def test_learning_rate_sweep_histories():
 
 
 def test_batch_vs_minibatch_lengths_and_noise():
-    curves = optim.batch_vs_minibatch(steps=60)
+    curves = toy_problems.batch_vs_minibatch(steps=60)
     assert {k: v.shape for k, v in curves.items()} == {"full batch": (60,), "mini-batch": (60,)}
     assert np.std(np.diff(curves["mini-batch"])) > np.std(np.diff(curves["full batch"]))
 
@@ -51,27 +56,31 @@ def test_optimizer_state_counts():
         (20, 3), [shapes.Conv1DSpec(4, 3), shapes.FlattenSpec(), shapes.DenseSpec(2)]
     )
     weights = model.count_params()
-    assert optim.optimizer_state_size(model, "sgd")["state values"] == 0
-    assert optim.optimizer_state_size(model, "momentum")["state values"] == weights
-    assert optim.optimizer_state_size(model, "adam")["state values"] == 2 * weights
+    assert toy_problems.optimizer_state_size(model, "sgd")["state values"] == 0
+    assert toy_problems.optimizer_state_size(model, "momentum")["state values"] == weights
+    assert toy_problems.optimizer_state_size(model, "adam")["state values"] == 2 * weights
 
 
 def test_gradient_norm_is_zero_at_the_saddle_and_minima_only():
-    assert optim.gradient_norm(optim.saddle, np.array([0.0, 0.0])) == 0.0
-    assert optim.gradient_norm(optim.saddle, np.array([0.0, 1.0])) == pytest.approx(0.0)
+    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.0, 0.0])) == 0.0
+    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.0, 1.0])) == pytest.approx(
+        0.0
+    )
     # grad = (2x, y^3 - y) = (0.6, 0) at (0.3, 0)
-    assert optim.gradient_norm(optim.saddle, np.array([0.3, 0.0])) == pytest.approx(0.6)
+    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.3, 0.0])) == pytest.approx(
+        0.6
+    )
 
 
 def test_a_start_exactly_on_y_0_ends_at_the_saddle():
-    path = optim.trajectory(optim.saddle, "adam", (0.3, 0.0), 0.05, 200)
+    path = toy_problems.trajectory(toy_problems.saddle, "adam", (0.3, 0.0), 0.05, 200)
     assert (path[:, 1] == 0).all()
     assert np.linalg.norm(path[-1]) < 1e-3
 
 
 def test_mean_baseline_is_the_target_variance():
-    (_, y), (_, y_val) = optim.synthetic_regression(seed=3)
-    baseline = optim.mean_baseline_mse(seed=3)
+    (_, y), (_, y_val) = toy_problems.synthetic_regression(seed=3)
+    baseline = toy_problems.mean_baseline_mse(seed=3)
     assert baseline["train"] == pytest.approx(float(y.var()), rel=1e-5)
     # Predicting the *training* mean, not y_val's own: the baseline a model must beat.
     expected = float(np.mean((y_val - y.mean()) ** 2))
@@ -80,10 +89,10 @@ def test_mean_baseline_is_the_target_variance():
 
 
 def test_first_nonfinite_epoch_and_rises():
-    assert optim.first_nonfinite_epoch([3.0, 2.0, 1e30, float("inf"), float("nan")]) == 4
-    assert optim.first_nonfinite_epoch([3.0, 2.0]) is None
-    assert optim.epochs_loss_rose([3.0, 2.0, 2.5, 1.0, 1.2]) == 2
-    assert optim.epochs_loss_rose([3.0, 2.0, 1.0]) == 0
+    assert toy_problems.first_nonfinite_epoch([3.0, 2.0, 1e30, float("inf"), float("nan")]) == 4
+    assert toy_problems.first_nonfinite_epoch([3.0, 2.0]) is None
+    assert toy_problems.epochs_loss_rose([3.0, 2.0, 2.5, 1.0, 1.2]) == 2
+    assert toy_problems.epochs_loss_rose([3.0, 2.0, 1.0]) == 0
 
 
 def test_sweep_verdicts():
@@ -94,8 +103,8 @@ def test_sweep_verdicts():
         1.0: {"loss": [3.0, 2.0, 2.5]},
         10.0: {"loss": [1e30, nan, nan]},
     }
-    assert optim.good_rates(histories) == [0.1]
-    assert optim.sweep_verdicts(histories) == {
+    assert toy_problems.good_rates(histories) == [0.1]
+    assert toy_problems.sweep_verdicts(histories) == {
         0.01: "1.5 (still falling)",
         0.1: "0.10 (within 10x of best)",
         1.0: "unsettled, > 10x best",

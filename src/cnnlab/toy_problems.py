@@ -1,4 +1,4 @@
-"""Optimisation experiments: Keras optimizers on toy surfaces and on a small synthetic problem."""
+"""Optimization experiments: Keras optimizers on toy surfaces and on a small synthetic problem."""
 
 from __future__ import annotations
 
@@ -30,11 +30,6 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     if name == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate)
     raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
-
-
-def quadratic_bowl(v: Point) -> SurfaceValue:
-    """An ill-conditioned bowl, f(x, y) = x^2 + 10 y^2, minimum at the origin."""
-    return v[0] ** 2 + 10 * v[1] ** 2
 
 
 def saddle(v: Point) -> SurfaceValue:

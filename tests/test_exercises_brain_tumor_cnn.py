@@ -11,7 +11,7 @@ from scipy.stats import binomtest
 from worked_solutions import load
 
 from cnnlab import models
-from cnnlab.exercises import Feedback, brain_tumor
+from cnnlab.exercises import Feedback, brain_tumor_cnn
 from cnnlab.stats import accuracy_interval, mcnemar
 
 
@@ -23,15 +23,17 @@ def test_wilson_check_accepts_solution_and_scipy_agrees() -> None:
     low, high = load_solutions().wilson_interval()
     scipy_ci = binomtest(122, 128).proportion_ci(method="wilson")
     assert (low, high) == pytest.approx((scipy_ci.low, scipy_ci.high), abs=1e-12)
-    feedback = brain_tumor.check_wilson_interval((low, high))
+    feedback = brain_tumor_cnn.check_wilson_interval((low, high))
     assert feedback.solved
     assert "point estimate with this interval is not a test" in feedback.message
     assert "paired test of exercise 3" in feedback.message
 
 
 def test_wilson_check_accepts_the_interval_objects() -> None:
-    assert brain_tumor.check_wilson_interval(accuracy_interval(122, 128)).solved
-    assert brain_tumor.check_wilson_interval(np.array(load_solutions().wilson_interval())).solved
+    assert brain_tumor_cnn.check_wilson_interval(accuracy_interval(122, 128)).solved
+    assert brain_tumor_cnn.check_wilson_interval(
+        np.array(load_solutions().wilson_interval())
+    ).solved
 
 
 WILSON = accuracy_interval(122, 128)
@@ -58,7 +60,7 @@ WALD = tuple(122 / 128 + s * 1.96 * (122 / 128 * 6 / 128 / 128) ** 0.5 for s in 
     ],
 )
 def test_wilson_check_names_the_mistake(answer: Any, phrase: str) -> None:
-    feedback = brain_tumor.check_wilson_interval(answer)
+    feedback = brain_tumor_cnn.check_wilson_interval(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
@@ -72,19 +74,22 @@ def test_dense_check_accepts_solution_and_keras_agrees() -> None:
     ):
         shape = layer.compute_output_shape(shape)
     assert answer == (shape[-1] + 1) * 128 == 67_108_992
-    assert brain_tumor.check_dense_parameters(answer).solved
-    assert brain_tumor.check_dense_parameters(float(answer)).solved
+    assert brain_tumor_cnn.check_dense_parameters(answer).solved
+    assert brain_tumor_cnn.check_dense_parameters(float(answer)).solved
 
 
 def test_dense_constants_are_the_report_network() -> None:
     model = models.brain_tumor_sequential()
     conv, dense = model.get_layer("conv"), model.get_layer("dense")
-    assert (brain_tumor.IMAGE_SIDE,) * 2 == models.BRAIN_IMAGE_SIZE
-    assert conv.filters == brain_tumor.FILTERS and conv.kernel_size == (brain_tumor.KERNEL,) * 2
-    assert model.get_layer("pool").pool_size == (brain_tumor.POOL,) * 2
-    assert dense.units == brain_tumor.UNITS
-    assert dense.count_params() == brain_tumor.dense_parameters("valid") == 66_064_512
-    assert model.count_params() == brain_tumor.whole_model_parameters("valid")
+    assert (brain_tumor_cnn.IMAGE_SIDE,) * 2 == models.BRAIN_IMAGE_SIZE
+    assert (
+        conv.filters == brain_tumor_cnn.FILTERS
+        and conv.kernel_size == (brain_tumor_cnn.KERNEL,) * 2
+    )
+    assert model.get_layer("pool").pool_size == (brain_tumor_cnn.POOL,) * 2
+    assert dense.units == brain_tumor_cnn.UNITS
+    assert dense.count_params() == brain_tumor_cnn.dense_parameters("valid") == 66_064_512
+    assert model.count_params() == brain_tumor_cnn.whole_model_parameters("valid")
 
 
 @pytest.mark.parametrize(
@@ -93,8 +98,8 @@ def test_dense_constants_are_the_report_network() -> None:
         (66_064_512, "valid-padding count the notebook prints"),
         (67_108_864, "forgets the bias"),
         (256 * 256 * 32 * 128 + 128, "forgets the pooling"),
-        (brain_tumor.whole_model_parameters("same"), "counts the whole network"),
-        (brain_tumor.whole_model_parameters("valid"), "counts the whole network"),
+        (brain_tumor_cnn.whole_model_parameters("same"), "counts the whole network"),
+        (brain_tumor_cnn.whole_model_parameters("valid"), "counts the whole network"),
         (129 * 129 * 32 * 128 + 128, "rounding of the pooled size"),
         (128 * 128 * 128 + 128, "forgets the 32 channels"),
         (254 * 254 * 32 * 128 + 128, "follow the shape"),
@@ -107,14 +112,14 @@ def test_dense_constants_are_the_report_network() -> None:
     ],
 )
 def test_dense_check_names_the_mistake(answer: Any, phrase: str) -> None:
-    feedback = brain_tumor.check_dense_parameters(answer)
+    feedback = brain_tumor_cnn.check_dense_parameters(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 def test_mcnemar_check_accepts_solution() -> None:
     answer = load_solutions().mcnemar_p_value()
     assert answer == pytest.approx(0.0636, abs=1e-4)
-    feedback = brain_tumor.check_mcnemar(answer)
+    feedback = brain_tumor_cnn.check_mcnemar(answer)
     assert feedback.solved and "not significant at 5%" in feedback.message
     assert "no proof the models are equally good" in feedback.message
 
@@ -125,7 +130,7 @@ def test_mcnemar_check_accepts_the_stats_result() -> None:
     second[:5] = 0  # only A right
     first[5:19] = 0  # only B right
     first[19:40] = second[19:40] = 0  # both wrong
-    assert brain_tumor.check_mcnemar(mcnemar(y_true, first, second)).solved
+    assert brain_tumor_cnn.check_mcnemar(mcnemar(y_true, first, second)).solved
 
 
 @pytest.mark.parametrize(
@@ -150,16 +155,16 @@ def test_mcnemar_check_accepts_the_stats_result() -> None:
     ],
 )
 def test_mcnemar_check_names_the_mistake(answer: Any, phrase: str) -> None:
-    feedback = brain_tumor.check_mcnemar(answer)
+    feedback = brain_tumor_cnn.check_mcnemar(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 @pytest.mark.parametrize(
     "check",
     [
-        brain_tumor.check_wilson_interval,
-        brain_tumor.check_dense_parameters,
-        brain_tumor.check_mcnemar,
+        brain_tumor_cnn.check_wilson_interval,
+        brain_tumor_cnn.check_dense_parameters,
+        brain_tumor_cnn.check_mcnemar,
     ],
 )
 def test_unanswered(check: Callable[[Any], Feedback]) -> None:
@@ -170,9 +175,9 @@ def test_unanswered(check: Callable[[Any], Feedback]) -> None:
 @pytest.mark.parametrize(
     "check",
     [
-        brain_tumor.check_wilson_interval,
-        brain_tumor.check_dense_parameters,
-        brain_tumor.check_mcnemar,
+        brain_tumor_cnn.check_wilson_interval,
+        brain_tumor_cnn.check_dense_parameters,
+        brain_tumor_cnn.check_mcnemar,
     ],
 )
 @pytest.mark.parametrize(
@@ -197,4 +202,4 @@ def test_wrong_types_give_feedback_not_errors(
 
 
 def test_wilson_hint_does_not_hand_out_the_call() -> None:
-    assert "proportion_ci" not in brain_tumor.check_wilson_interval(None).message
+    assert "proportion_ci" not in brain_tumor_cnn.check_wilson_interval(None).message

@@ -5,7 +5,7 @@ import pytest
 from worked_solutions import load
 
 from cnnlab import models
-from cnnlab.exercises.inception import (
+from cnnlab.exercises.cifar10_inception import (
     GOOGLENET_4A,
     GOOGLENET_4A_IN_CHANNELS,
     check_branch_receptive_field,

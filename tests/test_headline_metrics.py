@@ -6,15 +6,17 @@ import time
 
 import numpy as np
 
-from cnnlab import reports
+from cnnlab import headline_metrics
 
 
 def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
     path = tmp_path / "metrics.json"
     metrics = {"x": 1.23456789, "tiny": 1.23456789e-9, "bad": float("nan")}
-    reports.record_metrics("b", {"z": np.float32(0.5), "a": np.int64(3)}, profile="p", path=path)
-    reports.record_metrics("a", metrics, profile="p", path=path)
-    reports.record_metrics("b", {"z": 0.25}, profile="q", path=path)
+    headline_metrics.record_metrics(
+        "b", {"z": np.float32(0.5), "a": np.int64(3)}, profile="p", path=path
+    )
+    headline_metrics.record_metrics("a", metrics, profile="p", path=path)
+    headline_metrics.record_metrics("b", {"z": 0.25}, profile="q", path=path)
     text = path.read_text()
     assert json.loads(text) == {  # the profile recorded once per entry
         "a": {"profile": "p", "x": 1.23457, "tiny": 1.23457e-9, "bad": "nan"},
@@ -27,27 +29,27 @@ def test_metrics_merge_by_notebook_with_stable_order(tmp_path):
 def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("")
     monkeypatch.chdir(tmp_path)
-    reports.record_metrics("nb", {"x": 1}, profile="smoke")
+    headline_metrics.record_metrics("nb", {"x": 1}, profile="smoke")
     assert not (tmp_path / "reports").exists()
     smoke = json.loads((tmp_path / "build" / "metrics-smoke.json").read_text())
     assert smoke == {"nb": {"profile": "smoke", "x": 1}}
-    reports.record_metrics("nb", {"x": 2}, profile="full")
+    headline_metrics.record_metrics("nb", {"x": 2}, profile="full")
     full = json.loads((tmp_path / "reports" / "metrics.json").read_text())
     assert full == {"nb": {"profile": "full", "x": 2}}
 
 
 def test_notebooks_recording_at_once_keep_each_others_entries(tmp_path, monkeypatch):
     path = tmp_path / "metrics.json"
-    write = reports.write_json_atomic
+    write = headline_metrics.write_json_atomic
 
     def slow_write(target, payload):  # widen the read-modify-write window
         time.sleep(0.05)
         write(target, payload)
 
-    monkeypatch.setattr(reports, "write_json_atomic", slow_write)
+    monkeypatch.setattr(headline_metrics, "write_json_atomic", slow_write)
     writers = [
         threading.Thread(
-            target=reports.record_metrics,
+            target=headline_metrics.record_metrics,
             args=(f"nb{i}", {"i": i}),
             kwargs={"profile": "p", "path": path},
         )

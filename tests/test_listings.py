@@ -1,11 +1,11 @@
-"""cnnlab.source shows the package's own code, as Markdown or as two HTML columns."""
+"""cnnlab.listings shows the package's own code, as Markdown or as two HTML columns."""
 
 from __future__ import annotations
 
 import pytest
 
 from cnnlab import models
-from cnnlab.source import show_side_by_side, show_source, source_of
+from cnnlab.listings import show_side_by_side, show_source, source_of
 
 
 def test_show_source_renders_the_function_as_python_markdown() -> None:

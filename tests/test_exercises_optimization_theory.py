@@ -3,8 +3,8 @@
 import pytest
 from worked_solutions import load
 
-from cnnlab import optim
-from cnnlab.exercises import optimisation as ex
+from cnnlab import toy_problems
+from cnnlab.exercises import optimization_theory as ex
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +31,18 @@ def test_largest_stable_rate(solutions):
 
 
 def test_the_precomputed_grid_matches_a_real_sweep():
-    sweep = optim.learning_rate_sweep(
+    sweep = toy_problems.learning_rate_sweep(
         list(ex.STABLE_RATE_GRID), epochs=ex.SWEEP_EPOCHS, seed=ex.SWEEP_SEED
     )
-    found = {rate: optim.first_nonfinite_epoch(h["loss"]) is None for rate, h in sweep.items()}
+    found = {
+        rate: toy_problems.first_nonfinite_epoch(h["loss"]) is None for rate, h in sweep.items()
+    }
     assert found == ex.STAYS_FINITE
 
 
 def test_state_values(solutions):
     assert ex.check_state_values(solutions.state_values).solved
-    n = optim.small_regressor().count_params()
+    n = toy_problems.small_regressor().count_params()
     one_moment = ex.check_state_values({"rmsprop": n, "adam": n})
     assert not one_moment.solved and "RMSprop's count; Adam keeps two" in one_moment.message
     with_weights = ex.check_state_values({"rmsprop": n, "adam": 3 * n})

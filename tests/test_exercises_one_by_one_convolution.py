@@ -4,7 +4,7 @@ import keras
 import pytest
 from worked_solutions import load
 
-from cnnlab.exercises import pointwise
+from cnnlab.exercises import one_by_one_convolution
 
 
 def load_solutions():
@@ -13,10 +13,10 @@ def load_solutions():
 
 def test_params_check_accepts_solution_and_keras_agrees():
     answer = load_solutions().POINTWISE_PARAMS
-    layer = keras.layers.Conv2D(pointwise.PARAMS_OUT, 1)
-    layer.build((None, 8, 8, pointwise.PARAMS_IN))
+    layer = keras.layers.Conv2D(one_by_one_convolution.PARAMS_OUT, 1)
+    layer.build((None, 8, 8, one_by_one_convolution.PARAMS_IN))
     assert answer == layer.count_params()
-    assert pointwise.check_pointwise_params(answer).solved
+    assert one_by_one_convolution.check_pointwise_params(answer).solved
 
 
 @pytest.mark.parametrize(
@@ -33,15 +33,17 @@ def test_params_check_accepts_solution_and_keras_agrees():
     ],
 )
 def test_params_check_names_the_mistake(answer, phrase):
-    feedback = pointwise.check_pointwise_params(answer)
+    feedback = one_by_one_convolution.check_pointwise_params(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 def test_break_even_check_accepts_solution():
     answer = load_solutions().BREAK_EVEN_FILTERS
-    assert pointwise.reduced_params(answer - 1) < pointwise.direct_params()
-    assert pointwise.reduced_params(answer) >= pointwise.direct_params()
-    assert pointwise.check_break_even_filters(answer).solved
+    assert (
+        one_by_one_convolution.reduced_params(answer - 1) < one_by_one_convolution.direct_params()
+    )
+    assert one_by_one_convolution.reduced_params(answer) >= one_by_one_convolution.direct_params()
+    assert one_by_one_convolution.check_break_even_filters(answer).solved
 
 
 @pytest.mark.parametrize(
@@ -54,12 +56,12 @@ def test_break_even_check_accepts_solution():
     ],
 )
 def test_break_even_check_names_the_mistake(answer, phrase):
-    feedback = pointwise.check_break_even_filters(answer)
+    feedback = one_by_one_convolution.check_break_even_filters(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 def test_pixel_check_accepts_solution():
-    assert pointwise.check_pixel_output(load_solutions().pixel_output).solved
+    assert one_by_one_convolution.check_pixel_output(load_solutions().pixel_output).solved
 
 
 @pytest.mark.parametrize(
@@ -77,16 +79,16 @@ def test_pixel_check_accepts_solution():
     ],
 )
 def test_pixel_check_names_the_mistake(answer, phrase):
-    feedback = pointwise.check_pixel_output(answer)
+    feedback = one_by_one_convolution.check_pixel_output(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
 @pytest.mark.parametrize(
     "check",
     [
-        pointwise.check_pointwise_params,
-        pointwise.check_break_even_filters,
-        pointwise.check_pixel_output,
+        one_by_one_convolution.check_pointwise_params,
+        one_by_one_convolution.check_break_even_filters,
+        one_by_one_convolution.check_pixel_output,
     ],
 )
 def test_unanswered(check):
@@ -97,9 +99,9 @@ def test_unanswered(check):
 @pytest.mark.parametrize(
     "check",
     [
-        pointwise.check_pointwise_params,
-        pointwise.check_break_even_filters,
-        pointwise.check_pixel_output,
+        one_by_one_convolution.check_pointwise_params,
+        one_by_one_convolution.check_break_even_filters,
+        one_by_one_convolution.check_pixel_output,
     ],
 )
 @pytest.mark.parametrize(
