@@ -15,7 +15,7 @@ NAMES := $(notdir $(NOTEBOOKS:.ipynb=))
 NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
 
-.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html $(NAMES)
+.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html export-code $(NAMES)
 
 # A notebook is executed when something it executes changed since it last ran here: its code
 # cells, the cnnlab modules it imports, the environment or the profile (`make plan` says
@@ -107,7 +107,13 @@ test-html: $(INSTALLED)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[browser]'
 	@$(BIN)/pytest -p no:cacheprovider tests/browser
 
+# The lesson code is written in the notebooks; cells marked `#| export cnnlab.NAME` are
+# written into src/cnnlab/NAME.py, and lint fails while the two disagree.
+export-code: $(INSTALLED)
+	@$(BIN)/python -m cnnlab_build export $(NOTEBOOKS)
+
 lint: $(INSTALLED)
+	@$(BIN)/python -m cnnlab_build export --check $(NOTEBOOKS)
 	@$(BIN)/ruff check src tests benchmarks solutions $(NOTEBOOKS)
 	@$(BIN)/ruff format --check src tests benchmarks solutions $(NOTEBOOKS)
 	@$(BIN)/mypy

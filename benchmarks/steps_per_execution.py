@@ -18,7 +18,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from cnnlab import data, models, pipelines, splits, training  # noqa: E402
+from cnnlab import data, inception, pipelines, splits, training  # noqa: E402
+from cnnlab.cifar_recipe import augment_cifar  # noqa: E402
 from cnnlab.hardware import fastest_precision  # noqa: E402
 from cnnlab.repro import DEFAULT_SEED, set_seed  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> None:
         runs = {}
         for per_call in settings:
             with training.precision_policy(precision.policy):
-                model = models.inception_cifar10()
+                model = inception.inception_cifar10()
             model.compile(
                 optimizer=keras.optimizers.Adam(),
                 loss="categorical_crossentropy",
@@ -57,6 +58,7 @@ def main() -> None:
                 batch,
                 num_classes=10,
                 shuffle_seed=DEFAULT_SEED,
+                augment=augment_cifar if augment else None,
                 augment_seed=DEFAULT_SEED if augment else None,
             ).repeat()
             model.fit(batches, steps_per_epoch=per_call * 2, verbose=0, shuffle=False)  # warm-up

@@ -16,7 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from cnnlab import models  # noqa: E402
+from cnnlab import brain_tumor_models, inception  # noqa: E402
 from cnnlab.hardware import fastest_precision  # noqa: E402
 from cnnlab.repro import set_seed  # noqa: E402
 from cnnlab.training import images_per_second  # noqa: E402
@@ -25,9 +25,9 @@ POLICIES = ("float32", "mixed_bfloat16")
 # Each network at the batch sizes its notebook trains with, and the steps a round times
 # (as a fraction of --steps: the 256x256 brain networks are ~100 times slower per image).
 NETWORKS: dict[str, tuple[Callable[[], keras.Model], tuple[int, ...], float]] = {
-    "CIFAR-10 Inception (05)": (models.inception_cifar10, (32, 128), 1.0),
-    "brain MRI, report's network (03)": (models.brain_tumor_sequential, (64,), 0.2),
-    "brain MRI, improved network (03)": (models.brain_tumor_improved, (64,), 0.2),
+    "CIFAR-10 Inception (05)": (inception.inception_cifar10, (32, 128), 1.0),
+    "brain MRI, report's network (03)": (brain_tumor_models.brain_tumor_sequential, (64,), 0.2),
+    "brain MRI, improved network (03)": (brain_tumor_models.brain_tumor_improved, (64,), 0.2),
 }
 
 

@@ -6,7 +6,7 @@ Each constant is the answer a student passes to the matching check of
 
 # Exercise 1, check_largest_stable_rate. Run the sweep over the grid and find, for each rate,
 # the first epoch whose training loss is inf or nan:
-#     sweep = toy_problems.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42)
+#     sweep = lr_sweep.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42)
 #     {rate: toy_problems.first_nonfinite_epoch(h["loss"]) for rate, h in sweep.items()}
 # gives None for 0.2 and 0.22, and an epoch for 0.25, 0.27 and 0.3.
 largest_stable_rate = 0.22

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cnnlab import duplicates
+from cnnlab import duplicates, near_copies
 
 
 def random_bits(n, rng, bits=256):
@@ -12,7 +12,7 @@ def random_bits(n, rng, bits=256):
 def test_hamming_matrix_counts_differing_bits():
     a = np.array([[0, 0, 1, 1], [1, 0, 0, 0]], dtype=bool)
     b = np.array([[0, 1, 1, 1]], dtype=bool)
-    assert duplicates.hamming_matrix(a, b).tolist() == [[1], [4]]
+    assert near_copies.hamming_matrix(a, b).tolist() == [[1], [4]]
 
 
 def test_groups_are_transitive_and_respect_the_threshold():
@@ -23,7 +23,7 @@ def test_groups_are_transitive_and_respect_the_threshold():
     chain = near.copy()
     chain[5:10] ^= True  # 5 bits from `near`, 10 from image 0
     hashes = np.vstack([base, near, chain])
-    groups = duplicates.near_duplicate_groups(hashes, threshold=5)
+    groups = near_copies.near_duplicate_groups(hashes, threshold=5)
     assert groups[0] == groups[3] == groups[4]
     assert len({groups[0], groups[1], groups[2]}) == 3
 

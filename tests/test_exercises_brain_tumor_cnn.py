@@ -10,7 +10,7 @@ import pytest
 from scipy.stats import binomtest
 from worked_solutions import load
 
-from cnnlab import models
+from cnnlab import brain_tumor_models, data
 from cnnlab.exercises import Feedback, brain_tumor_cnn
 from cnnlab.stats import accuracy_interval, mcnemar
 
@@ -79,9 +79,9 @@ def test_dense_check_accepts_solution_and_keras_agrees() -> None:
 
 
 def test_dense_constants_are_the_report_network() -> None:
-    model = models.brain_tumor_sequential()
+    model = brain_tumor_models.brain_tumor_sequential()
     conv, dense = model.get_layer("conv"), model.get_layer("dense")
-    assert (brain_tumor_cnn.IMAGE_SIDE,) * 2 == models.BRAIN_IMAGE_SIZE
+    assert (brain_tumor_cnn.IMAGE_SIDE,) * 2 == data.BRAIN_TUMOR.image_size
     assert (
         conv.filters == brain_tumor_cnn.FILTERS
         and conv.kernel_size == (brain_tumor_cnn.KERNEL,) * 2

@@ -4,7 +4,7 @@ import keras
 import pytest
 from worked_solutions import load
 
-from cnnlab import models
+from cnnlab import inception
 from cnnlab.exercises.cifar10_inception import (
     GOOGLENET_4A,
     GOOGLENET_4A_IN_CHANNELS,
@@ -35,9 +35,9 @@ def test_reduction_accepts_the_solution_and_the_saving_matches_keras(solution):
 
     def params(filters):
         inputs = keras.Input((8, 8, 64))
-        return keras.Model(inputs, models.inception_module(inputs, filters)).count_params()
+        return keras.Model(inputs, inception.inception_module(inputs, filters)).count_params()
 
-    built = list(models.INCEPTION_FILTERS[0])
+    built = list(inception.INCEPTION_FILTERS[0])
     mine = [built[0], solution.F3X3_REDUCE, *built[2:]]
     assert params(built) - params(mine) == solution.SAVED_PARAMETERS
 
@@ -66,7 +66,7 @@ def test_output_channels_accepts_the_solution_and_keras_agrees(solution):
     assert check_output_channels(solution.OUTPUT_CHANNELS).solved
 
     inputs = keras.Input((4, 4, GOOGLENET_4A_IN_CHANNELS))
-    outputs = models.inception_module(inputs, list(GOOGLENET_4A))
+    outputs = inception.inception_module(inputs, list(GOOGLENET_4A))
     assert outputs.shape[-1] == solution.OUTPUT_CHANNELS
 
 
@@ -87,7 +87,7 @@ def test_output_channels_names_the_mistake(answer, message):
 def test_branch_receptive_field_accepts_the_solution_and_matches_the_model(solution):
     assert check_branch_receptive_field(solution.BRANCH_RECEPTIVE_FIELD).solved
     names = ["stem_conv", "stem_pool", "inception1_3x3_reduce", "inception1_3x3"]
-    stack = keras_stack(models.inception_cifar10(), names)
+    stack = keras_stack(inception.inception_cifar10(), names)
     assert receptive_fields(stack)[-1].size == solution.BRANCH_RECEPTIVE_FIELD
 
 

@@ -3,7 +3,7 @@
 import pytest
 from worked_solutions import load
 
-from cnnlab import toy_problems
+from cnnlab import lr_sweep, toy_problems
 from cnnlab.exercises import optimization_theory as ex
 
 
@@ -31,7 +31,7 @@ def test_largest_stable_rate(solutions):
 
 
 def test_the_precomputed_grid_matches_a_real_sweep():
-    sweep = toy_problems.learning_rate_sweep(
+    sweep = lr_sweep.learning_rate_sweep(
         list(ex.STABLE_RATE_GRID), epochs=ex.SWEEP_EPOCHS, seed=ex.SWEEP_SEED
     )
     found = {

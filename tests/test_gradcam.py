@@ -4,12 +4,12 @@ import keras
 import numpy as np
 import pytest
 
-from cnnlab import gradcam, models, training
+from cnnlab import brain_tumor_models, evaluation, gradcam, model_inspection, training
 from cnnlab.hardware import cpu_bfloat16
 
 
 def test_grad_cam_maps_are_normalised_heatmaps():
-    model = models.brain_tumor_sequential(input_shape=(32, 32, 1), filters=4, units=8)
+    model = brain_tumor_models.brain_tumor_sequential(input_shape=(32, 32, 1), filters=4, units=8)
     images = np.random.default_rng(0).random((3, 32, 32, 1)).astype("float32") * 255
     maps = gradcam.grad_cam(model, images, "conv")
     assert maps.shape == (3, 32, 32)
@@ -20,7 +20,7 @@ def test_grad_cam_still_sees_evidence_when_the_sigmoid_is_saturated():
     # Push the output bias so far that the sigmoid is flat (p = 1 in float32): its gradient is
     # zero there, so a probability-based map would be blank; the logit's gradient is not.
     keras.utils.set_random_seed(0)
-    model = models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
+    model = brain_tumor_models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
     head = model.get_layer("tumour")
     head.bias.assign([60.0])
     images = np.random.default_rng(1).random((2, 16, 16, 1)).astype("float32") * 255
@@ -33,7 +33,7 @@ def test_examples_cover_each_class_and_verdict_from_a_shuffle():
     labels = np.array([0] * 10 + [1] * 10)  # stored ordered, like the test batches
     predicted = labels.copy()
     predicted[[3, 7, 15]] = 1 - predicted[[3, 7, 15]]
-    chosen = gradcam.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
+    chosen = evaluation.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
     cells = [(label, right) for _, label, right in chosen]
     assert cells.count((0, True)) == 2 and cells.count((0, False)) == 2
     assert cells.count((1, True)) == 2 and cells.count((1, False)) == 1  # only one wrong "yes"
@@ -41,7 +41,7 @@ def test_examples_cover_each_class_and_verdict_from_a_shuffle():
         assert labels[index] == label and (predicted[index] == label) == right
     right_no = [i for i, label, right in chosen if label == 0 and right]
     assert right_no != [0, 1]  # shuffled, not the first images in storage order
-    again = gradcam.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
+    again = evaluation.examples_by_class_and_verdict(labels, predicted, per_cell=2, seed=0)
     assert again == chosen
 
 
@@ -49,7 +49,7 @@ def test_grad_cam_follows_the_predicted_class_whichever_it_is():
     # Negating the head flips every verdict and every logit; evidence for the new verdict is
     # then the same evidence, so the maps must not change. A sign error would change them.
     keras.utils.set_random_seed(2)
-    model = models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
+    model = brain_tumor_models.brain_tumor_sequential(input_shape=(16, 16, 1), filters=4, units=8)
     images = np.random.default_rng(3).random((4, 16, 16, 1)).astype("float32") * 255
     before = gradcam.grad_cam(model, images, "conv")
     head = model.get_layer("tumour")
@@ -68,7 +68,7 @@ def test_grad_cam_and_logits_work_on_a_mixed_bfloat16_model():
     # Notebook 03 trains its own model in mixed_bfloat16 where the hardware has it.
     keras.utils.set_random_seed(0)
     with training.precision_policy("mixed_bfloat16"):
-        model = models.brain_tumor_improved(input_shape=(64, 64, 1))
+        model = brain_tumor_models.brain_tumor_improved(input_shape=(64, 64, 1))
     assert model.get_layer("conv3").compute_dtype == "bfloat16"
     assert model.output.dtype == "float32"
     images = np.random.default_rng(2).random((3, 64, 64, 1)).astype("float32") * 255
@@ -77,6 +77,6 @@ def test_grad_cam_and_logits_work_on_a_mixed_bfloat16_model():
     assert maps.max(axis=(1, 2)).tolist() == [1.0, 1.0, 1.0]
     head = model.get_layer("tumour")
     to_head = keras.Model(model.inputs, head.input)
-    logits = np.asarray(models.dense_logit(head, to_head(images, training=False)))
+    logits = np.asarray(model_inspection.dense_logit(head, to_head(images, training=False)))
     probabilities = model.predict(images, verbose=0)[:, 0]
     np.testing.assert_allclose(1 / (1 + np.exp(-logits)), probabilities, atol=1e-6)

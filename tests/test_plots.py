@@ -10,11 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnlab.plots import (  # noqa: E402
+from cnnlab.plots import (
     compare_histories,
     heatmap_grid,
     image_grid,
     inception_diagram,
+    network_diagram,  # noqa: E402
     plot_confusions,
 )
 
@@ -143,3 +144,18 @@ def test_plot_confusions_shows_rates_counts_and_one_colour_bar():
     assert title_collisions(fig) == []
     counts = plot_confusions(matrices, ["no", "yes"], normalise=False)
     assert sorted(t.get_text() for t in counts.axes[0].texts) == ["0", "1", "3", "4"]
+
+
+def test_network_diagram_draws_one_box_per_block_with_its_output_shape():
+    import keras
+
+    inputs = keras.Input((8, 8, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, padding="same", name="a_conv")(inputs)
+    x = keras.layers.Conv2D(4, 1, name="a_proj")(x)
+    outputs = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    model = keras.Model(inputs, outputs, name="tiny")
+    fig = network_diagram(model, lambda name: name.split("_")[0])
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_text()]  # arrows have no text
+    assert len(texts) == 3  # image, the two "a_" layers as one block, gap
+    assert texts[1] == "a\nConv2D\n8x8x4\n132 weights"  # 3*3*3*4 + 4 + 4*4 + 4
+    assert fig.axes[0].get_title().startswith("tiny: 132 weights")

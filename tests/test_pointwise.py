@@ -9,15 +9,6 @@ from hypothesis import strategies as st
 from cnnlab import pointwise
 
 
-def test_reference_matches_keras_layer():
-    rng = np.random.default_rng(0)
-    images = rng.random((2, 5, 6, 4)).astype("float32")
-    layer = keras.layers.Conv2D(3, 1)
-    out = layer(images).numpy()
-    kernel, bias = layer.get_weights()
-    np.testing.assert_allclose(pointwise.pointwise_reference(images, kernel, bias), out, atol=1e-5)
-
-
 @settings(max_examples=25, deadline=None)
 @given(
     size=st.integers(4, 30),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cnnlab import models
+from cnnlab import inception
 from cnnlab.receptive_field import Field, keras_stack, receptive_fields
 
 
@@ -12,7 +12,7 @@ def test_stride_widens_the_next_layer_not_its_own():
 
 
 def test_the_inception_network_stem_and_five_by_five_path():
-    model = models.inception_cifar10()
+    model = inception.inception_cifar10()
     path = ["stem_conv", "stem_pool"] + [
         f"inception{i}_{part}" for i in (1, 2) for part in ("5x5_reduce", "5x5")
     ]
@@ -24,4 +24,4 @@ def test_bad_layers_are_refused():
     with pytest.raises(ValueError, match="positive"):
         receptive_fields([(0, 1)])
     with pytest.raises(ValueError, match="neither a convolution nor a pooling"):
-        keras_stack(models.inception_cifar10(), ["bn"])
+        keras_stack(inception.inception_cifar10(), ["bn"])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnlab import data, duplicates, splits
+from cnnlab import data, duplicates, near_copies, splits
 from cnnlab.errors import DataError
 
 
@@ -80,7 +80,7 @@ def test_hashes_made_another_way_force_a_rebuild(tmp_path):
     check = data.check_folder(root)
     splits.load_or_build_split(check, seed=0, manifest_path=manifest_path)
     stored = json.loads(manifest_path.read_text())
-    assert stored["key"]["hash"] == duplicates.HASH_METHOD
+    assert stored["key"]["hash"] == near_copies.HASH_METHOD
     stored["rows"][0]["split"] = "marker"
     stored["key"]["hash"] = "imagehash.phash hash_size=8"  # e.g. written before a change
     manifest_path.write_text(json.dumps(stored))

@@ -37,14 +37,6 @@ def test_steps_to_leave():
     assert toy_problems.steps_to_leave(path, (0, 0), 5.0) is None
 
 
-def test_learning_rate_sweep_histories():
-    histories = toy_problems.learning_rate_sweep([0.05, 5.0], epochs=3)
-    assert set(histories) == {0.05, 5.0}
-    assert len(histories[0.05]["loss"]) == 3 and len(histories[0.05]["val_loss"]) == 3
-    assert np.isfinite(histories[0.05]["loss"]).all()
-    assert not np.isfinite(histories[5.0]["loss"][-1])  # kept, not raised
-
-
 def test_batch_vs_minibatch_lengths_and_noise():
     curves = toy_problems.batch_vs_minibatch(steps=60)
     assert {k: v.shape for k, v in curves.items()} == {"full batch": (60,), "mini-batch": (60,)}
@@ -59,17 +51,6 @@ def test_optimizer_state_counts():
     assert toy_problems.optimizer_state_size(model, "sgd")["state values"] == 0
     assert toy_problems.optimizer_state_size(model, "momentum")["state values"] == weights
     assert toy_problems.optimizer_state_size(model, "adam")["state values"] == 2 * weights
-
-
-def test_gradient_norm_is_zero_at_the_saddle_and_minima_only():
-    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.0, 0.0])) == 0.0
-    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.0, 1.0])) == pytest.approx(
-        0.0
-    )
-    # grad = (2x, y^3 - y) = (0.6, 0) at (0.3, 0)
-    assert toy_problems.gradient_norm(toy_problems.saddle, np.array([0.3, 0.0])) == pytest.approx(
-        0.6
-    )
 
 
 def test_a_start_exactly_on_y_0_ends_at_the_saddle():

@@ -11,16 +11,6 @@ from cnnlab import training
 from cnnlab.profiles import PROFILES, Profile
 
 
-def test_warmup_cosine_climbs_to_the_peak_then_decays_to_zero():
-    optimizer = training.warmup_cosine_adamw(total_steps=100, warmup_steps=10, peak=3e-3)
-    schedule = optimizer._learning_rate  # the schedule object; .learning_rate is its value now
-    assert float(schedule(0)) == pytest.approx(0.0, abs=1e-12)
-    assert float(schedule(5)) == pytest.approx(1.5e-3, rel=1e-5)
-    assert float(schedule(10)) == pytest.approx(3e-3, rel=1e-5)
-    assert float(schedule(100)) == pytest.approx(0.0, abs=1e-9)
-    assert optimizer.weight_decay == pytest.approx(5e-4)
-
-
 def test_precision_policy_is_restored_after_an_exception():
     before = keras.mixed_precision.global_policy().name
     with pytest.raises(RuntimeError), training.precision_policy("mixed_bfloat16"):

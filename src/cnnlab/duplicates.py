@@ -14,41 +14,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-HASH_SIZE = 16  # 16 x 16 = 256 bits
-HASH_THRESHOLD = 10
-DRAFT_SIZE = (128, 128)
-# What perceptual_hash computes: stored hashes made any other way are not comparable.
-HASH_METHOD = f"imagehash.phash hash_size={HASH_SIZE}, JPEG draft L {DRAFT_SIZE[0]}x{DRAFT_SIZE[1]}"
-
-
-def perceptual_hash(path: Path) -> np.ndarray:
-    """The 256-bit pHash of an image file, as a boolean vector."""
-    import imagehash
-    from PIL import Image
-
-    with Image.open(path) as image:
-        image.draft("L", DRAFT_SIZE)  # JPEG: decode at reduced size, much faster
-        return imagehash.phash(image, hash_size=HASH_SIZE).hash.ravel()
-
-
-def hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Hamming distances between every row of boolean matrix ``a`` and every row of ``b``."""
-    a, b = np.asarray(a, dtype=np.float32), np.asarray(b, dtype=np.float32)
-    return np.rint(a @ (1 - b).T + (1 - a) @ b.T).astype(np.int32)
-
-
-def near_duplicate_groups(hashes: np.ndarray, threshold: int = HASH_THRESHOLD) -> np.ndarray:
-    """A group id per image: connected components of the 'within threshold bits' graph."""
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    close = csr_matrix(hamming_matrix(hashes, hashes) <= threshold)
-    return connected_components(close, directed=False)[1]
+from cnnlab.near_copies import HASH_THRESHOLD, hamming_matrix
 
 
 def near_copy_counts(

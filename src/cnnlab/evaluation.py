@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.special import expit, xlogy
 from sklearn.metrics import confusion_matrix, roc_auc_score, roc_curve
 
-from cnnlab.models import dense_logit
+from cnnlab.model_inspection import dense_logit
 from cnnlab.stats import Accuracy, accuracy_interval, accuracy_of
 
 if TYPE_CHECKING:
@@ -172,3 +172,21 @@ def loss_breakdown(results: BinaryResults) -> dict[str, float]:
         "largest single-image loss": float(losses.max()),
         "median |logit|": float(np.median(np.abs(results.logits))),
     }
+
+
+def examples_by_class_and_verdict(
+    labels: np.ndarray, predicted: np.ndarray, per_cell: int = 1, seed: int = 0
+) -> list[tuple[int, int, bool]]:
+    """Random test images for each (true class, right or wrong) cell: ``(index, class, right)``.
+
+    Drawn from a seeded shuffle, so both classes and both verdicts are shown whatever order the
+    test set is stored in; a cell with fewer images than ``per_cell`` gives what it has.
+    """
+    labels, predicted = np.asarray(labels).ravel(), np.asarray(predicted).ravel()
+    order = np.random.default_rng(seed).permutation(len(labels))
+    chosen = []
+    for label in np.unique(labels):
+        for right in (True, False):
+            cell = [i for i in order if labels[i] == label and (predicted[i] == label) == right]
+            chosen += [(int(i), int(label), right) for i in cell[:per_cell]]
+    return chosen

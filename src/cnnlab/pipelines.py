@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,32 +33,29 @@ def brain_images(
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _augment_cifar(image: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
-    """Random horizontal flip and a random 32x32 crop of the 4-pixel reflect-padded image."""
-    image = tf.image.stateless_random_flip_left_right(image, seed)
-    padded = tf.pad(image, [[4, 4], [4, 4], [0, 0]], mode="REFLECT")
-    return tf.image.stateless_random_crop(padded, tf.shape(image), seed=seed + 1)
-
-
 def image_batches(
     images: np.ndarray,
     labels: np.ndarray,
     batch_size: int,
     num_classes: int,
     shuffle_seed: int | None = None,
+    augment: Callable[[tf.Tensor, tf.Tensor], tf.Tensor] | None = None,
     augment_seed: int | None = None,
 ) -> tf.data.Dataset:
     """A tf.data pipeline: uint8 images scaled to [0, 1], one-hot labels, optional seeded
-    per-epoch shuffling and augmentation (both different every epoch, identical every run)."""
+    per-epoch shuffling and ``augment(image, seed)`` (both different every epoch, identical
+    every run), e.g. notebook 05's ``cifar_recipe.augment_cifar``."""
+    if (augment is None) != (augment_seed is None):
+        raise ValueError("augment and augment_seed go together: give both or neither")
     ds = tf.data.Dataset.from_tensor_slices((images, labels.ravel().astype("int32")))
     if shuffle_seed is not None:
         ds = ds.shuffle(len(images), seed=shuffle_seed, reshuffle_each_iteration=True)
-    if augment_seed is not None:
+    if augment is not None:
         # Flips and crops only move pixels, so they act on the uint8 image, a quarter of the
         # bytes; each image draws its own seed.
         seeds = tf.data.Dataset.random(seed=augment_seed, rerandomize_each_iteration=True)
         ds = tf.data.Dataset.zip(ds, seeds.batch(2)).map(
-            lambda pair, seed: (_augment_cifar(pair[0], seed), pair[1]),
+            lambda pair, seed: (augment(pair[0], seed), pair[1]),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     # Scaling and one-hot once per batch rather than once per image: fewer, larger ops.

@@ -1,9 +1,10 @@
-"""Figures the notebooks share: training curves, confusion matrices, image grids."""
+"""Figures the notebooks share: training curves, confusion matrices, image grids, diagrams."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -210,6 +211,54 @@ def inception_diagram(filters: list[int], in_channels: int) -> Figure:
         ylim=(rows["concat"] - height / 2 - 0.2, rows["input"] + height / 2 + 0.2),
         title=f"Inception module, filters {list(filters)}: {in_channels} channels in, {total} out",
     )
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def _block_label(layers: list, name: str) -> str:
+    """A block's text: its name, its layers' kinds, the shape it outputs and its weights."""
+    kinds = sorted({type(layer).__name__ for layer in layers})
+    shape = "x".join(str(d) for d in layers[-1].output.shape[1:])
+    params = sum(layer.count_params() for layer in layers)
+    what = kinds[0] if len(kinds) == 1 else f"{len(layers)} layers"
+    return f"{name}\n{what}\n{shape}" + (f"\n{params:,} weights" if params else "")
+
+
+def network_diagram(model: keras.Model, block_of: Callable[[str], str] = str) -> Figure:
+    """A model as a row of boxes from input to output, one box per block of layers.
+
+    ``block_of`` maps a layer's name to its block's (default: every layer its own box); the
+    layers of a block, e.g. an Inception module's ``inception1_*``, are drawn as one box with
+    the shape of its last layer's output, so a network with branches still reads left to right.
+    """
+    blocks: dict[str, list] = {}
+    for layer in model.layers:
+        blocks.setdefault(block_of(layer.name), []).append(layer)
+    width, height, gap = 1.9, 1.5, 2.3
+    fig, ax = plt.subplots(figsize=(gap * len(blocks) + 0.4, 2.3))
+    for i, (name, layers) in enumerate(blocks.items()):
+        x = i * gap
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - width / 2, -height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.12",
+                facecolor="#cfe3f5",
+                edgecolor="#333333",
+            )
+        )
+        ax.text(x, 0, _block_label(layers, name), ha="center", va="center", fontsize=8)
+        if i:
+            ax.annotate(
+                "",
+                xy=(x - width / 2, 0),
+                xytext=(x - gap + width / 2, 0),
+                arrowprops={"arrowstyle": "->", "color": "#333333"},
+            )
+    ax.set(xlim=(-width / 2 - 0.2, (len(blocks) - 1) * gap + width / 2 + 0.2), ylim=(-1, 1))
+    ax.set_title(f"{model.name}: {model.count_params():,} weights, output shapes per example")
     ax.axis("off")
     fig.tight_layout()
     return fig

@@ -12,11 +12,6 @@ BT601_LUMA = np.array([0.299, 0.587, 0.114])
 SAMPLE_PHOTOS = ("grace_hopper.jpg", "Minduka_Present_Blue_Pack.png")
 
 
-def pointwise_reference(images: np.ndarray, kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """A 1x1 convolution as a per-pixel matrix product over channels: (B,H,W,C) @ (C,F) + b."""
-    return np.einsum("bhwc,cf->bhwf", images, kernel.reshape(kernel.shape[-2:])) + bias
-
-
 def sample_photos() -> list[np.ndarray]:
     """The colour photographs that ship with matplotlib, as float RGB arrays in [0, 1]."""
     from PIL import Image

@@ -21,8 +21,8 @@ import numpy as np
 from tqdm import tqdm
 
 from cnnlab.atomic import write_json_atomic
-from cnnlab.duplicates import HASH_METHOD, HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
 from cnnlab.errors import DataError
+from cnnlab.near_copies import HASH_METHOD, HASH_THRESHOLD, near_duplicate_groups, perceptual_hash
 
 SPLIT_FRACTIONS = {"train": 0.70, "validation": 0.15, "test": 0.15}
 MANIFEST_VERSION = 1

@@ -9,8 +9,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnnlab import training
-
 OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
 
 # A point (x, y) of a toy surface: the keras.Variable an optimizer moves, a NumPy vector, or
@@ -64,14 +62,6 @@ def steps_to_leave(path: np.ndarray, centre: tuple[float, float], radius: float)
     return int(outside[0]) if outside.size else None
 
 
-def gradient_norm(objective: Callable[[keras.Variable], tf.Tensor], point: np.ndarray) -> float:
-    """The length of ``objective``'s gradient at ``point``: zero at a minimum and at a saddle."""
-    variable = keras.Variable(np.asarray(point, dtype="float32"))
-    with tf.GradientTape() as tape:
-        value = objective(variable)
-    return float(tf.norm(tape.gradient(value, variable)))
-
-
 def synthetic_regression(
     n: int = 1200, seed: int = 0, validation: float = 0.25
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
@@ -105,39 +95,6 @@ def small_regressor(seed: int = 0) -> keras.Model:
             keras.layers.Dense(1, kernel_initializer=init),
         ]
     )
-
-
-def learning_rate_sweep(
-    rates: list[float],
-    epochs: int = 30,
-    optimizer: str = "sgd",
-    batch_size: int = 32,
-    seed: int = 0,
-) -> dict[float, dict[str, list[float]]]:
-    """Train the same model from the same start at each rate; loss histories by rate.
-
-    A diverging run produces inf/NaN losses; they are kept (not raised) so they can be shown.
-    """
-    train, val = synthetic_regression(seed=seed)
-    histories = {}
-    for rate in rates:
-        keras.utils.set_random_seed(seed)
-        model = small_regressor(seed)
-        model.compile(
-            make_optimizer(optimizer, rate),
-            loss="mse",
-            steps_per_execution=training.STEPS_PER_EXECUTION,
-        )
-        history = model.fit(
-            *train,
-            validation_data=val,
-            epochs=epochs,
-            batch_size=batch_size,
-            shuffle=True,
-            verbose=0,
-        )
-        histories[rate] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
-    return histories
 
 
 def batch_vs_minibatch(

@@ -153,16 +153,6 @@ def early_stopping(patience: int = 3) -> keras.callbacks.EarlyStopping:
     )
 
 
-def warmup_cosine_adamw(
-    total_steps: int, warmup_steps: int, peak: float = 3e-3, weight_decay: float = 5e-4
-) -> keras.optimizers.AdamW:
-    """AdamW whose rate climbs linearly to ``peak`` over the warm-up, then decays to zero."""
-    schedule = keras.optimizers.schedules.CosineDecay(
-        0.0, max(total_steps - warmup_steps, 1), warmup_target=peak, warmup_steps=warmup_steps
-    )
-    return keras.optimizers.AdamW(schedule, weight_decay=weight_decay)
-
-
 @contextlib.contextmanager
 def precision_policy(name: str) -> Iterator[None]:
     """Build models under a Keras dtype policy (e.g. ``mixed_bfloat16``), then restore it."""

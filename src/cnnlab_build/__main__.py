@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from cnnlab.paths import project_root
-from cnnlab_build import colab, nbval_modes, plan, runner, site
+from cnnlab_build import colab, export, nbval_modes, plan, runner, site
 
 PROFILE_VARIABLE = "CNNLAB_PROFILE"  # full (default) or smoke
 NO_CACHE_VARIABLE = "CNNLAB_NO_CACHE"  # 1: retrain instead of reusing stored trainings
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     listing.add_argument("--folder", type=Path, default=Path("notebooks"))
     badges = sub.add_parser("colab", help="rewrite Colab badges and set-up cells from pyproject")
     badges.add_argument("notebooks", nargs="+", type=Path)
+    exporting = sub.add_parser("export", help="write the notebooks' `#| export` cells to cnnlab")
+    exporting.add_argument("--check", action="store_true", help="only fail if they differ")
+    exporting.add_argument("notebooks", nargs="+", type=Path)
     html = sub.add_parser("site", help="render the notebooks and an index into a folder")
     html.add_argument("out_dir", type=Path)
     html.add_argument("notebooks", nargs="+", type=Path)
@@ -51,6 +54,15 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(" ".join(str(p) for p in chosen))
         return 0
+    if args.command == "export":
+        try:
+            problems = export.export(args.notebooks, project_root(), check=args.check)
+        except export.ExportError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1 if problems else 0
     if args.command == "colab":
         url = colab.repository_url()
         for path in args.notebooks:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
-from cnnlab.models import INCEPTION_FILTERS
+from cnnlab.inception import INCEPTION_FILTERS
 from cnnlab.receptive_field import receptive_fields
 from cnnlab.shapes import inception_costs
 

@@ -11,7 +11,7 @@ from cnnlab.exercises import Feedback, as_number, as_pair, is_whole, solved, una
 from cnnlab.formatting import fixed
 
 # Exercise 1: the rates to try, and whether each one's training loss stays finite for 30 epochs
-# in toy_problems.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
+# in lr_sweep.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
 # tests/test_exercises_optimization_theory.py re-runs the whole grid to keep this table honest. Only
 # finite or not is kept: the epoch a chaotic run overflows at may differ from CPU to CPU.
 STABLE_RATE_GRID = (0.2, 0.22, 0.25, 0.27, 0.3)
@@ -28,7 +28,7 @@ def check_largest_stable_rate(answer: object) -> Feedback:
     """Exercise 1: the largest rate of ``STABLE_RATE_GRID`` whose loss stays finite."""
     if answer is None:
         return unanswered(
-            "run toy_problems.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42) "
+            "run lr_sweep.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42) "
             "and look "
             "for the first epoch at which each rate's training loss is inf or nan "
             "(toy_problems.first_nonfinite_epoch)."
