@@ -1,14 +1,6 @@
-"""Near-duplicate images: perceptual hashes, Hamming distances, groups of near-copies.
-
-Near-identical images (re-saved, re-scaled, re-contrasted copies of one slice) are found with a
-perceptual hash (pHash, 256 bits: the signs of the 16x16 lowest-frequency DCT coefficients of a
-64x64 grayscale thumbnail, relative to their median). Two images whose hashes differ in at most
-``threshold`` bits are near-copies; near-copies are joined transitively into groups.
-
-Why pHash-256: MRI slices share a dark background and a round outline, so the 64-bit dHash and
-pHash call thousands of unrelated pairs identical; 256 bits separate them, and pairs within 10
-bits are, on inspection, the same slice.
-"""
+"""Near-copies between and within image sets, built on the hash and groups of
+:mod:`cnnlab.near_copies` (exported from notebook 03): counts across two sets, a summary of
+the groups, and digests that tell whether two passes over a dataset served the same images."""
 
 from __future__ import annotations
 
