@@ -31,19 +31,19 @@ def notebook(path: Path, *code: str) -> Path:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A small project: a library whose models.py imports shapes.py, a tool, two notebooks."""
+    """A small project: a library whose paths.py imports shapes.py, a tool, two notebooks."""
     write(tmp_path / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy"]\n')
     write(tmp_path / "constraints.txt", "numpy==2.0\n")
     write(tmp_path / "src/cnnlab/__init__.py", "")
     write(tmp_path / "src/cnnlab/shapes.py", "SIZE = 1\n")
-    write(tmp_path / "src/cnnlab/models.py", "def build():\n    from cnnlab.shapes import SIZE\n")
+    write(tmp_path / "src/cnnlab/paths.py", "def build():\n    from cnnlab.shapes import SIZE\n")
     write(tmp_path / "src/cnnlab/data.py", "ROWS = 3\n")
     write(tmp_path / "src/cnnlab_build/site.py", "PAGE = 1\n")
-    uses_models = notebook(tmp_path / "a.ipynb", "from cnnlab import models", "print(1)")
+    uses_paths = notebook(tmp_path / "a.ipynb", "from cnnlab import paths", "print(1)")
     uses_data = notebook(tmp_path / "b.ipynb", "import cnnlab.data", "%matplotlib inline\nx = 2")
-    for path in (uses_models, uses_data):
+    for path in (uses_paths, uses_data):
         plan.record_run(path, tmp_path, plan.notebook_inputs(path, tmp_path, "full"))
-    return tmp_path, uses_models, uses_data
+    return tmp_path, uses_paths, uses_data
 
 
 def test_a_fresh_checkout_runs_everything(tmp_path):
@@ -56,8 +56,8 @@ def test_recorded_notebooks_are_up_to_date(project):
     assert plan.changes(a, root, "full") == [] and plan.changes(b, root, "full") == []
     assert set(plan.notebook_inputs(a, root, "full").modules) == {
         "cnnlab/__init__.py",
-        "cnnlab/models.py",
-        "cnnlab/shapes.py",  # imported inside a function of models.py
+        "cnnlab/paths.py",
+        "cnnlab/shapes.py",  # imported inside a function of paths.py
     }
 
 
@@ -92,10 +92,10 @@ def test_runner_skips_an_up_to_date_notebook_and_runs_a_changed_one(project, cap
     root, a, _ = project
     assert runner.run([a]) == 0
     assert capsys.readouterr().out == f"up to date {a}\n"
-    write(root / "src/cnnlab/models.py", "def build():\n    return 1\n")
+    write(root / "src/cnnlab/paths.py", "def build():\n    return 1\n")
     assert runner.run([a]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"running {a} (profile full): cnnlab/models.py") and "ok " in out
+    assert out.startswith(f"running {a} (profile full): cnnlab/paths.py") and "ok " in out
     assert plan.changes(a, root, "full") == []
     assert json.loads(plan.stamp_path(a, root).read_text())["profile"] == "full"
 
@@ -111,12 +111,12 @@ def test_the_real_notebooks_track_the_modules_they_import():
 def test_magics_shell_modules_and_unparsable_cells_are_followed(project):
     root, _, _ = project
     src = root / "src"
-    assert plan.cell_library_modules("files = !ls\nfrom cnnlab import models", src) >= {
-        "cnnlab.models"
+    assert plan.cell_library_modules("files = !ls\nfrom cnnlab import paths", src) >= {
+        "cnnlab.paths"
     }
     assert "cnnlab.data" in plan.cell_library_modules("!python -m cnnlab.data verify", src)
     every = plan.cell_library_modules("def broken(:\n    pass", src)
-    assert {"cnnlab.models", "cnnlab.shapes", "cnnlab.data"} <= every
+    assert {"cnnlab.paths", "cnnlab.shapes", "cnnlab.data"} <= every
 
 
 def test_the_colab_setup_cell_is_not_an_input(project):
@@ -129,14 +129,14 @@ def test_the_colab_setup_cell_is_not_an_input(project):
 
 def test_inputs_are_recorded_as_they_were_when_the_run_started(project, monkeypatch):
     root, a, _ = project
-    write(root / "src/cnnlab/models.py", "def build():\n    return 2\n")
+    write(root / "src/cnnlab/paths.py", "def build():\n    return 2\n")
     real_execute = runner.execute
 
     def execute_while_someone_edits(path, parameters=None):
         seconds = real_execute(path, parameters)
-        write(root / "src/cnnlab/models.py", "def build():\n    return 3\n")  # mid-run edit
+        write(root / "src/cnnlab/paths.py", "def build():\n    return 3\n")  # mid-run edit
         return seconds
 
     monkeypatch.setattr(runner, "execute", execute_while_someone_edits)
     assert runner.run([a]) == 0
-    assert plan.changes(a, root, "full") == ["cnnlab/models.py"]
+    assert plan.changes(a, root, "full") == ["cnnlab/paths.py"]
