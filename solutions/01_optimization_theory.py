@@ -7,6 +7,8 @@ maps each exercise cell's nbgrader grade id to the code ``make instructor`` fill
 
 import inspect
 
+import numpy as np
+
 # Exercise 1, check_largest_stable_rate. Run the sweep over the grid and find, for each rate,
 # the first epoch whose training loss is inf or nan:
 #     sweep = toy_problems.learning_rate_sweep(list(STABLE_RATE_GRID), epochs=30, seed=42)
@@ -30,7 +32,13 @@ saddle_trap_start = (-0.5, 0.0)
 
 # Exercise 4, check_momentum_step. Keras's SGD keeps a velocity m per weight:
 # m = momentum x m - rate x gradient, then weight = weight + m (keras/src/optimizers/sgd.py).
-def momentum_step(point, gradient, velocity, learning_rate, momentum):
+def momentum_step(
+    point: np.ndarray,
+    gradient: np.ndarray,
+    velocity: np.ndarray,
+    learning_rate: float,
+    momentum: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """One step of SGD with momentum, as Keras computes it: (new_point, new_velocity)."""
     velocity = momentum * velocity - learning_rate * gradient
     return point + velocity, velocity

@@ -21,7 +21,7 @@ STACK_LENGTH_AND_PARAMS = (6, 128 + 528 + 1568)
 KERNEL_FOR_LENGTH = 60 - 52 + 1
 
 
-def output_length(length, kernel_size, strides, padding):
+def output_length(length: int, kernel_size: int, strides: int, padding: str) -> int:
     """The number of steps Keras's Conv1D outputs (dilation 1)."""
     if padding == "same":
         return math.ceil(length / strides)

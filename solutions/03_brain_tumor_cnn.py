@@ -52,7 +52,7 @@ def mcnemar_p_value() -> float:
     return float(binomtest(5, 5 + 14, 0.5).pvalue)
 
 
-def hirescam(model, image, layer_name):
+def hirescam(model: keras.Model, image: np.ndarray, layer_name: str) -> np.ndarray:
     """HiResCAM of ``image`` at ``layer_name``: ReLU of the channel sum of dScore/dA x A."""
     probe = keras.Model(model.input, [model.get_layer(layer_name).output, model.output])
     with tf.GradientTape() as tape:

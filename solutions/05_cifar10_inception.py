@@ -40,7 +40,7 @@ BRANCH_RECEPTIVE_FIELD = 7 + (3 - 1) * 2 + (3 - 1) * 4
 # Exercise 4: two 3x3 convolutions, the first at the full 32 x 32 and the second at 16 x 16,
 # each followed by pooling: 896 + 18,496 = 19,392 parameters and 884,736 + 4,718,592 =
 # 5,603,328 multiply-adds, against 9,472 and 2,408,448 for the built 7x7 stride-2 stem.
-def cifar_stem():
+def cifar_stem() -> list[keras.layers.Layer]:
     """Layers that turn a 32 x 32 x 3 image into inception1's 8 x 8 x 64 input."""
     return [
         keras.layers.Conv2D(32, 3, padding="same", activation="relu"),

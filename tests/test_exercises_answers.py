@@ -194,3 +194,16 @@ def test_the_parser_says_in_one_line_why_an_answer_is_not_a_number(value, phrase
 )
 def test_a_count_may_be_any_whole_number(value):
     assert as_count(value) == 6
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [(name, key) for name, check in CHECKS.items() for key in check.mistakes if not callable(key)],
+)
+def test_each_recognised_wrong_value_gets_its_own_message(name, key):
+    """No right answer and no earlier mistake shadows a mistake of the table."""
+    check = CHECKS[name]
+    message = check.mistakes[key]
+    feedback = check(key)
+    assert not feedback.solved
+    assert feedback.message == (message(check.read(key)) if callable(message) else message)

@@ -101,7 +101,7 @@ check_state_values = Check(
 
 # Exercise 3: section 3's surface (toy_problems.saddle), rate and starts.
 SADDLE_RATE, SADDLE_STEPS, SADDLE_RADIUS = 0.05, 300, 0.5
-SECTION_3_START, SECTION_3_TRAP = (0.3, 0.001), (0.3, 0.0)
+SECTION_3_TRAP = (0.3, 0.0)  # section 3 starts at (0.3, 0.001), then runs this one
 
 
 def steps_to_leave(y: float) -> int:
