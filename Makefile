@@ -15,7 +15,7 @@ NAMES := $(notdir $(NOTEBOOKS:.ipynb=))
 NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
 
-.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html export-code $(NAMES)
+.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html export-code instructor $(NAMES)
 
 # A notebook is executed when something it executes changed since it last ran here: its code
 # cells, the cnnlab modules it imports, the environment or the profile (`make plan` says
@@ -27,6 +27,12 @@ all: $(INSTALLED)
 
 $(NAMES): %: $(INSTALLED)
 	@$(RUN) notebooks/$@.ipynb
+
+# The instructor edition: build/instructor/ holds each notebook with its exercise cells filled
+# from solutions/ and executed (profile CNNLAB_PROFILE, default full); it fails unless every
+# check says solved.
+instructor: $(INSTALLED)
+	@$(BIN)/python -m cnnlab_build instructor $(NOTEBOOKS)
 
 plan: $(INSTALLED)
 	@$(BIN)/python -m cnnlab_build plan $(NOTEBOOKS)

@@ -2,16 +2,26 @@
 
 Exercise 1: the Wilson interval solves |p_hat - p| = z sqrt(p(1 - p)/n) for p, which gives the
 centre (p_hat + z²/2n) / (1 + z²/n) and half-width z sqrt(p_hat(1 - p_hat)/n + z²/4n²) / (1 + z²/n).
-With p_hat = 122/128 it is about (0.902, 0.978).
+With p_hat = 122/128 it is about (0.902, 0.978), and 0.9062 lies inside it.
 
 Exercise 2: with padding='same' the 3x3 convolution keeps 256 x 256 x 32, pooling by 2 leaves
 128 x 128 x 32 = 524,288 values, and each of the 128 units has one weight per value plus a bias.
 
 Exercise 3: only the 19 disagreements count. If the models are equally good, the number that go
 to A is Binomial(19, 1/2); the p-value is the chance of a split at least as uneven as 5 to 14.
+
+Exercise 4: HiResCAM (Draelos & Carin 2020) multiplies the score's gradient by the activations
+element by element before summing over the channels; Grad-CAM averages the gradients first.
+
+``CELLS`` maps each exercise cell's nbgrader grade id to the code ``make instructor`` fills it
+with.
 """
 
+import inspect
+
+import keras
 import numpy as np
+import tensorflow as tf
 from scipy.stats import binomtest, norm
 
 
@@ -24,6 +34,12 @@ def wilson_interval(correct: int = 122, n: int = 128) -> tuple[float, float]:
     return float(centre - half), float(centre + half)
 
 
+def wilson_answer() -> dict[str, object]:
+    """The interval, and whether the Functional model's 90.62% lies inside it."""
+    low, high = wilson_interval()
+    return {"interval": (low, high), "inside": low <= 0.9062 <= high}
+
+
 def dense_parameters() -> int:
     """Weights of the Dense(128) layer when the convolution pads 'same'."""
     side = 256 // 2  # 'same' keeps 256, pooling by 2 halves it
@@ -34,3 +50,22 @@ def dense_parameters() -> int:
 def mcnemar_p_value() -> float:
     """Two-sided exact McNemar p-value: a binomial test on the 5 + 14 disagreements."""
     return float(binomtest(5, 5 + 14, 0.5).pvalue)
+
+
+def hirescam(model: keras.Model, image: np.ndarray, layer_name: str) -> np.ndarray:
+    """HiResCAM of ``image`` at ``layer_name``: ReLU of the channel sum of dScore/dA x A."""
+    probe = keras.Model(model.input, [model.get_layer(layer_name).output, model.output])
+    with tf.GradientTape() as tape:
+        features, score = probe(image[None])
+    grads = tape.gradient(score, features)
+    return tf.nn.relu(tf.reduce_sum(grads * features, axis=-1))[0].numpy()
+
+
+_ANSWER = {"interval": (0.9015, 0.9783), "inside": True}
+CELLS = {
+    "wilson_interval": f"answer = {_ANSWER!r}\ncheck_wilson_interval(answer)",
+    "dense_parameters": f"answer = {dense_parameters()}\ncheck_dense_parameters(answer)",
+    "mcnemar": f"answer = {mcnemar_p_value():.4f}\ncheck_mcnemar(answer)",
+    "hirescam": "from cnnlab.exercises.brain_tumor_cnn import check_hirescam\n\n\n"
+    f"{inspect.getsource(hirescam)}\n\ncheck_hirescam(hirescam)",
+}

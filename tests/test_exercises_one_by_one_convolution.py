@@ -1,22 +1,30 @@
 """The notebook 04 exercises: checks accept the worked solutions and name typical mistakes."""
 
 import keras
+import numpy as np
 import pytest
 from worked_solutions import load
 
-from cnnlab.exercises import one_by_one_convolution
+from cnnlab import pointwise
+from cnnlab.exercises import one_by_one_convolution as ex
+from cnnlab.pointwise_conv import conv1x1
 
 
-def load_solutions():
+@pytest.fixture(scope="module")
+def solutions():
     return load("04_one_by_one_convolution")
 
 
-def test_params_check_accepts_solution_and_keras_agrees():
-    answer = load_solutions().POINTWISE_PARAMS
-    layer = keras.layers.Conv2D(one_by_one_convolution.PARAMS_OUT, 1)
-    layer.build((None, 8, 8, one_by_one_convolution.PARAMS_IN))
-    assert answer == layer.count_params()
-    assert one_by_one_convolution.check_pointwise_params(answer).solved
+def test_params_answer_and_table_agree_with_keras(solutions):
+    def params(kernel, cin, cout):
+        layer = keras.layers.Conv2D(cout, kernel)
+        layer.build((None, 8, 8, cin))
+        return layer.count_params()
+
+    assert solutions.POINTWISE_PARAMS == params(1, 256, 64) == ex.check_pointwise_params.right
+    assert params(1, 64, 256) == 16_640 and params(3, 256, 64) == 147_520
+    assert ex.check_pointwise_params(solutions.POINTWISE_PARAMS).solved
+    assert ex.check_pointwise_params(16448.0).solved
 
 
 @pytest.mark.parametrize(
@@ -27,23 +35,24 @@ def test_params_check_accepts_solution_and_keras_agrees():
         ((9 * 256 + 1) * 64, "3x3 convolution"),
         (256 * 64 + 1, "one bias per filter"),
         (1000, "count the weights of one filter"),
-        ([1, 2], "is not a count"),
-        ("x", "is not a count"),
-        (16448.0, "is not a count"),
+        ([1, 2], "a list is not"),
+        ("x", "is text"),
+        (16448.5, "fractional part"),
     ],
 )
 def test_params_check_names_the_mistake(answer, phrase):
-    feedback = one_by_one_convolution.check_pointwise_params(answer)
+    feedback = ex.check_pointwise_params(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
-def test_break_even_check_accepts_solution():
-    answer = load_solutions().BREAK_EVEN_FILTERS
-    assert (
-        one_by_one_convolution.reduced_params(answer - 1) < one_by_one_convolution.direct_params()
-    )
-    assert one_by_one_convolution.reduced_params(answer) >= one_by_one_convolution.direct_params()
-    assert one_by_one_convolution.check_break_even_filters(answer).solved
+def test_break_even_answer_matches_the_costs(solutions):
+    def reduced(r):
+        return int(pointwise.reduction_costs(8, 8, 192, 64, kernel=3, reduce_to=r)[-1]["params"])
+
+    direct = (9 * 192 + 1) * 64
+    assert direct == ex.DIRECT and reduced(143) < direct <= reduced(144)
+    assert all(reduced(r) == 769 * r + 64 for r in (1, 143, 144, 192))
+    assert ex.check_break_even_filters(solutions.BREAK_EVEN_FILTERS).solved
 
 
 @pytest.mark.parametrize(
@@ -56,12 +65,12 @@ def test_break_even_check_accepts_solution():
     ],
 )
 def test_break_even_check_names_the_mistake(answer, phrase):
-    feedback = one_by_one_convolution.check_break_even_filters(answer)
+    feedback = ex.check_break_even_filters(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
-def test_pixel_check_accepts_solution():
-    assert one_by_one_convolution.check_pixel_output(load_solutions().pixel_output).solved
+def test_pixel_check_accepts_solution(solutions):
+    assert ex.check_pixel_output(solutions.pixel_output).solved
 
 
 @pytest.mark.parametrize(
@@ -74,39 +83,48 @@ def test_pixel_check_accepts_solution():
             "summed the 3x3 neighbourhood",
         ),
         (lambda im, k, b, i, j: k @ im[i, j] + b, "raised ValueError"),
-        (lambda im, k, b, i, j: (im[i, j] @ k + b).sum(), "one per filter"),
-        (lambda im, k, b, i, j: im[i, j] @ k + 2 * b, "at pixel (1, 2) it returns"),
+        (lambda im, k, b, i, j: (im[i, j] @ k + b).sum(), "returned shape ()"),
+        (lambda im, k, b, i, j: im[i, j] @ k + 2 * b, "check the indexing"),
+        (np.ones(3), "is not a function"),
     ],
 )
 def test_pixel_check_names_the_mistake(answer, phrase):
-    feedback = one_by_one_convolution.check_pixel_output(answer)
+    feedback = ex.check_pixel_output(answer)
     assert not feedback.solved and phrase in feedback.message
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        one_by_one_convolution.check_pointwise_params,
-        one_by_one_convolution.check_break_even_filters,
-        one_by_one_convolution.check_pixel_output,
-    ],
-)
-def test_unanswered(check):
-    feedback = check(None)
-    assert not feedback.solved and feedback.message.startswith("no answer yet")
+def test_pointwise_conv_accepts_the_solution_and_einsum(solutions):
+    assert ex.check_pointwise_conv(solutions.pointwise_conv).solved
+    images, kernel, bias = ex._data()
+    assert np.allclose(
+        conv1x1(images, kernel, bias), ex.keras_pointwise(), atol=1e-5
+    )
 
 
 @pytest.mark.parametrize(
-    "check",
+    ("answer", "phrase"),
     [
-        one_by_one_convolution.check_pointwise_params,
-        one_by_one_convolution.check_break_even_filters,
-        one_by_one_convolution.check_pixel_output,
+        (
+            lambda x, k, b: (x.reshape(-1, 4) @ k.reshape(4, 3)).reshape(2, 5, 7, 3),
+            "left out the bias",
+        ),
+        (
+            lambda x, k, b: (
+                (x.reshape(-1, 4) @ k.reshape(4, 3) + b).reshape(2, 7, 5, 3).swapaxes(1, 2)
+            ),
+            "the right numbers at the wrong pixels",
+        ),
+        (lambda x, k, b: x.reshape(-1, 4) @ k.reshape(4, 3) + b, "reshape back to (N, H, W, F)"),
+        (lambda x, k, b: x.reshape(-1, 4) @ k + b, "returned shape (1, 1, 70, 3)"),
+        (lambda x, k, b: x.reshape(-1, 4) @ k.reshape(3, 4) + b, "raised ValueError"),
+        (
+            lambda x, k, b: (x.reshape(-1, 4) @ k.reshape(4, 3) * 2 + b).reshape(2, 5, 7, 3),
+            "differs",
+        ),
+        (None, "no answer yet"),
+        ("pointwise_conv", "is not a function"),
     ],
 )
-@pytest.mark.parametrize(
-    "answer", ["seventy", [], {}, object(), float("nan"), [None, None], 10**400, True]
-)
-def test_wrong_types_give_feedback_not_errors(check, answer):
-    feedback = check(answer)
-    assert not feedback.solved and "\n" not in feedback.message
+def test_pointwise_conv_names_the_mistake(answer, phrase):
+    feedback = ex.check_pointwise_conv(answer)
+    assert not feedback.solved and phrase in feedback.message

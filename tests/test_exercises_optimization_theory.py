@@ -13,7 +13,13 @@ def solutions():
 
 
 @pytest.mark.parametrize(
-    "check", [ex.check_largest_stable_rate, ex.check_state_values, ex.check_saddle_trap]
+    "check",
+    [
+        ex.check_largest_stable_rate,
+        ex.check_state_values,
+        ex.check_saddle_trap,
+        ex.check_momentum_step,
+    ],
 )
 def test_unanswered_gives_a_hint(check):
     feedback = check(None)
@@ -50,19 +56,22 @@ def test_state_values(solutions):
     assert "Adam's count" in ex.check_state_values({"rmsprop": 2 * n, "adam": 2 * n}).message
     counter = ex.check_state_values({"rmsprop": n + 1, "adam": 2 * n + 1})
     assert "step counter" in counter.message
-    assert "exactly two keys" in ex.check_state_values(2 * n).message
+    assert "exactly these keys" in ex.check_state_values(2 * n).message
+    assert n == ex.WEIGHTS
 
 
 def test_saddle_trap(solutions):
     result = ex.check_saddle_trap(solutions.saddle_trap_start)
-    assert result.solved and "(0.000, 0.000)" in result.message
+    assert result.solved and "converged for ever" in result.message
     section_3 = ex.check_saddle_trap([0.3, 1e-3])
-    assert not section_3.solved and "after 131 steps" in section_3.message
+    assert not section_3.solved and "after about 131 steps" in section_3.message
     tiny = ex.check_saddle_trap((0.3, 1e-30))
     assert not tiny.solved and "tiny but not zero" in tiny.message
     assert "saddle itself" in ex.check_saddle_trap((0.0, 0.0)).message
     assert "section 3 already ran" in ex.check_saddle_trap((0.3, 0.0)).message
-    assert "start closer" in ex.check_saddle_trap((1e30, 0.0)).message
+    assert "far larger than any answer" in ex.check_saddle_trap((1e30, 0.0)).message
+    far = ex.check_saddle_trap((0.3, 1e-300))
+    assert not far.solved and "after about 14147 steps" in far.message
 
 
 @pytest.mark.parametrize("start", [(1.0, 1e-12), (0.6, 1e-30), [0.6, 1e-9]])
@@ -78,7 +87,7 @@ def test_saddle_trap_judges_by_y_not_by_distance(start):
         (0.3, "single number"),
         ({"x": 0.3, "y": 0}, "a dict is not a start point"),
         ((0.3, 0.0, 1.0), "has 3 values"),
-        ((0.3, "zero"), "must be numbers"),
+        ((0.3, "zero"), "is text"),
         (3j, "a complex is not a start point"),
     ],
 )
@@ -87,7 +96,7 @@ def test_saddle_trap_says_what_is_not_a_start_point(start, phrase):
     assert not feedback.solved and phrase in feedback.message and "(x, y)" in feedback.message
 
 
-@pytest.mark.parametrize("start", [(0.0, 10.0), (0.3, -1e200)])
+@pytest.mark.parametrize("start", [(0.0, 10.0), (0.3, -1e14)])
 def test_saddle_trap_far_starts_diverge_with_feedback(start):
     feedback = ex.check_saddle_trap(start)
     assert not feedback.solved and "diverges" in feedback.message
@@ -117,3 +126,58 @@ def test_saddle_trap_far_starts_diverge_with_feedback(start):
 def test_wrong_types_give_feedback_not_errors(check, answer):
     feedback = check(answer)
     assert not feedback.solved and "\n" not in feedback.message
+
+
+def test_momentum_step_accepts_the_solution_and_the_other_textbook_form(solutions):
+    assert ex.check_momentum_step(solutions.momentum_step).solved
+
+    def rate_outside(point, gradient, velocity, learning_rate, momentum):
+        velocity = momentum * velocity + gradient
+        return point - learning_rate * velocity, velocity
+
+    assert ex.check_momentum_step(rate_outside).solved
+
+
+def test_the_solution_follows_keras_and_every_wrong_step_does_not(solutions):
+    keras_path = ex.keras_momentum_path()
+    mine = ex.momentum_path(solutions.momentum_step)
+    assert abs(mine - keras_path).max() < ex.TRAJECTORY_TOLERANCE / 10
+    for step in ex.WRONG_STEPS.values():
+        assert abs(ex.momentum_path(step) - keras_path).max() > 10 * ex.TRAJECTORY_TOLERANCE
+
+
+@pytest.mark.parametrize("message", list(ex.WRONG_STEPS))
+def test_momentum_step_names_each_wrong_update(message):
+    feedback = ex.check_momentum_step(ex.WRONG_STEPS[message])
+    assert not feedback.solved and feedback.message == message
+
+
+@pytest.mark.parametrize(
+    ("step", "phrase"),
+    [
+        (lambda p, g, v, lr, mu: (p - 2 * lr * g, v), "after step 1 your point is"),
+        (lambda p, g, v, lr, mu: p - lr * g, "must return the pair"),
+        (lambda p, g, v, lr, mu: (p[:1], v), "returned shape (1,)"),
+        (lambda p, g, v: (p, v), "raised TypeError"),
+        (lambda p, g, v, lr, mu: (p + float("inf"), v), "nan or inf"),
+        ("momentum_step", "is not a function"),
+    ],
+)
+def test_momentum_step_explains_wrong_and_malformed_functions(step, phrase):
+    feedback = ex.check_momentum_step(step)
+    assert not feedback.solved and phrase in feedback.message
+
+
+def test_the_stub_is_unanswered():
+    def momentum_step(point, gradient, velocity, learning_rate, momentum):
+        raise NotImplementedError
+
+    assert ex.check_momentum_step(momentum_step).message.startswith("no answer yet")
+
+
+@pytest.mark.parametrize("y", [1e-300, -1e-30, 1e-3, 0.2, -0.45])
+def test_steps_to_leave_matches_plain_sgd(y):
+    steps, value = 0, y
+    while abs(value) <= ex.SADDLE_RADIUS:
+        value, steps = value - ex.SADDLE_RATE * (value**3 - value), steps + 1
+    assert abs(ex.steps_to_leave(y) - steps) <= 1

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from cnnlab.paths import project_root
-from cnnlab_build import colab, export, nbval_modes, plan, runner, site
+from cnnlab_build import colab, export, instructor, nbval_modes, plan, runner, site
 
 PROFILE_VARIABLE = "CNNLAB_PROFILE"  # full (default) or smoke
 NO_CACHE_VARIABLE = "CNNLAB_NO_CACHE"  # 1: retrain instead of reusing stored trainings
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch ``run``, ``plan``, ``list``, ``colab`` and ``site``."""
+    """Dispatch ``run``, ``plan``, ``list``, ``colab``, ``export``, ``site`` and ``instructor``."""
     parser = argparse.ArgumentParser(prog="python -m cnnlab_build")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute notebooks whose inputs changed, in place")
@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     html = sub.add_parser("site", help="render the notebooks and an index into a folder")
     html.add_argument("out_dir", type=Path)
     html.add_argument("notebooks", nargs="+", type=Path)
+    edition = sub.add_parser("instructor", help="the notebooks with solved exercises, executed")
+    edition.add_argument("--out", type=Path, default=Path("build/instructor"))
+    edition.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
 
     # The tooling reads the environment; the notebooks get the profile as a parameter.
@@ -41,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         retrain = os.environ.get(NO_CACHE_VARIABLE, "").strip() not in ("", "0")
         return runner.run(args.notebooks, force=args.force, profile=profile, retrain=retrain)
+    if args.command == "instructor":
+        return instructor.build(args.notebooks, args.out, profile)
     if args.command == "plan":
         for path in args.notebooks:
             reasons = plan.changes(path, project_root(path.resolve().parent), profile)

@@ -1,18 +1,26 @@
-"""Exercises at the end of each notebook: check functions that answer with specific feedback.
+"""Exercises at the end of each notebook: checks that answer with specific feedback.
 
-Each ``check_*`` takes the student's answer (``None`` while unanswered) and returns a
-``Feedback``, which a notebook shows as one readable paragraph. Worked solutions live in
-``solutions/`` at the top of the repository, outside the notebooks.
+Each check is a :class:`Check`: how to read the answer (one parser for numbers, counts, pairs,
+records and functions), what is right, and a table of recognised wrong answers with what each
+one gets wrong. Calling it with the student's answer (``None`` while unanswered) returns a
+:class:`Feedback`, never raises. Worked solutions live in ``solutions/`` at the top of the
+repository, outside the notebooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
-from dataclasses import dataclass
-from numbers import Integral, Real
-from typing import TypeGuard
+import math
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+# No answer here is anywhere near this large; beyond it floats lose whole numbers too.
+HUGE = 1e15
 
 
 @dataclass(frozen=True)
@@ -31,60 +39,210 @@ class Feedback:
     __repr__ = __str__
 
 
-def unanswered(hint: str) -> Feedback:
-    """The feedback for an exercise the student has not attempted yet, with a hint to start."""
-    return Feedback(False, f"no answer yet. {hint}")
+class Unusable(Exception):
+    """An answer that cannot be read in the form the exercise asks for; the message says why."""
 
 
-def solved(message: str) -> Feedback:
-    """A correct answer, with what it shows."""
-    return Feedback(True, message)
+class NotAnswered(Unusable):
+    """The student's function is still the stub: it raises NotImplementedError."""
 
 
-def wrong(message: str) -> Feedback:
-    """A wrong answer, with what is wrong and what to look at."""
-    return Feedback(False, message)
+def describe(value: object) -> str:
+    """A short, one-line name for any answer, safe to show (no arbitrary ``repr``)."""
+    if isinstance(value, str | bytes):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:36] + "...'"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
-def is_whole(value: object) -> TypeGuard[int]:
-    """An integer of any kind (numpy's too), but not a bool."""
-    return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
-
-
-def as_number(value: object) -> float | None:
-    """``value`` as a float if it is a real number (not a bool) a float can hold, else None."""
-    if not isinstance(value, Real) or isinstance(value, bool | np.bool_):
-        return None
+def as_number(value: object, what: str = "a number") -> float:
+    """``value`` as a finite, normal float of at most ``HUGE``; otherwise ``Unusable`` says why."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, bool | np.bool_):
+        raise Unusable(f"{value} is a truth value, not {what}.")
+    if isinstance(value, str | bytes):
+        raise Unusable(f"{describe(value)} is text: give {what}, without quotes.")
+    if not isinstance(value, Real):
+        raise Unusable(f"{describe(value)} is not {what}.")
     try:
-        return float(value)
-    except OverflowError:  # an int like 10**400
+        number = float(value)
+    except (OverflowError, TypeError, ValueError):
+        raise Unusable(f"that is far too large to be {what} here.") from None
+    if math.isnan(number):
+        raise Unusable(f"nan (not a number) is not {what}.")
+    if math.isinf(number) or abs(number) > HUGE:
+        raise Unusable(f"{number:g} is far larger than any answer here: give {what}.")
+    if 0 < abs(number) < sys.float_info.min:
+        raise Unusable(
+            f"{number:g} is subnormal, too close to 0 for a float to hold: use 0 or a normal "
+            "number."
+        )
+    return number
+
+
+def as_count(value: object, what: str = "a whole number") -> int:
+    """``value`` as an int: any number with no fractional part (6, 6.0, np.int64(6))."""
+    number = as_number(value, what)
+    if not number.is_integer():
+        raise Unusable(f"{number:g} has a fractional part: give {what}.")
+    return int(number)
+
+
+def as_truth(value: object) -> bool:
+    """``value`` as True or False (Python's or NumPy's), nothing else."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise Unusable(f"{describe(value)} is not True or False.")
+
+
+def pair_of(read: Callable[[object], T], what: str) -> Callable[[object], tuple[T, T]]:
+    """A parser of two values in order (tuple, list or 1-d array), each read by ``read``."""
+
+    def read_pair(value: object) -> tuple[T, T]:
+        if isinstance(value, np.ndarray):
+            if value.shape != (2,):
+                raise Unusable(f"{describe(value)} is not {what}.")
+            value = value.tolist()
+        if isinstance(value, str | bytes):
+            raise Unusable(f"{describe(value)} is text: give {what}.")
+        if not isinstance(value, tuple | list):
+            single = isinstance(value, Real) and not isinstance(value, bool)
+            kind = "a single number" if single else describe(value)
+            raise Unusable(f"{kind} is not {what}.")
+        if len(value) != 2:
+            raise Unusable(f"that has {len(value)} values; give {what}.")
+        try:
+            return read(value[0]), read(value[1])
+        except Unusable as err:
+            raise Unusable(f"in {what}: {err}") from None
+
+    return read_pair
+
+
+def record_of(
+    fields: Mapping[str, Callable[[object], Any]], example: str
+) -> Callable[[object], dict[str, Any]]:
+    """A parser of a dict with exactly the keys of ``fields``, each value read by its parser."""
+
+    def read_record(value: object) -> dict[str, Any]:
+        if not isinstance(value, Mapping) or set(value) != set(fields):
+            raise Unusable(f"answer a dict with exactly these keys: {example}.")
+        read = {}
+        for key, parse in fields.items():
+            try:
+                read[key] = parse(value[key])
+            except Unusable as err:
+                raise Unusable(f"{key}: {err}") from None
+        return read
+
+    return read_record
+
+
+def as_function(value: object, signature: str) -> Callable[..., Any]:
+    """``value`` itself if it can be called; otherwise ``Unusable`` asks for the function."""
+    if not callable(value):
+        raise Unusable(
+            f"{describe(value)} is not a function: define {signature} and pass the function "
+            "itself (its name, without brackets)."
+        )
+    return value
+
+
+def call(function: Callable[..., Any], *args: Any) -> Any:
+    """The student's ``function(*args)``; whatever it raises becomes one line of feedback."""
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise NotAnswered() from None
+    except Exception as err:  # the student's code may fail in any way
+        first = (str(err).splitlines() or [""])[0][:160]
+        raise Unusable(f"your function raised {type(err).__name__}: {first}") from None
+
+
+def shape_of(value: Any) -> tuple[int, ...] | None:
+    """NumPy's shape of ``value``, or None if it is not array-like (a ragged list, say)."""
+    try:
+        return tuple(np.shape(value))
+    except Exception:  # any object can come back from a student's function
         return None
 
 
-def as_positive_whole(value: object) -> int | None:
-    """``value`` as an int if it is a whole number of at least 1, else None."""
-    return int(value) if is_whole(value) and value >= 1 else None
+def as_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """What a student's function returned, as a finite float array of exactly ``shape``."""
+    try:
+        array = np.asarray(value)
+    except Exception:  # any object can come back, with any conversion error
+        array = np.asarray(None)
+    if array.dtype.kind not in "iuf":  # complex, text, truth values, objects
+        raise Unusable(f"your function returned {describe(value)}, not {what} of real numbers.")
+    array = array.astype(float)
+    if array.shape != shape:
+        raise Unusable(f"your function returned shape {array.shape}; {what} has shape {shape}.")
+    if not np.isfinite(array).all():
+        raise Unusable("your function returned nan or inf values.")
+    return array
 
 
-def as_pair(answer: object, name: str, form: str) -> tuple[float, float] | str:
-    """``answer`` as two floats, or one sentence on why it is not ``name`` written ``form``.
+def near(target: Any, tolerance: float = 0.0) -> Callable[[Any], bool]:
+    """A predicate: the read answer is ``target`` (a number or tuple) within ``tolerance``."""
+    targets = target if isinstance(target, tuple) else (target,)
 
-    For example ``as_pair(answer, "an interval", "(low, high)")``.
+    def matches(value: Any) -> bool:
+        values = value if isinstance(value, tuple) else (value,)
+        return len(values) == len(targets) and all(
+            isinstance(v, Real) and isinstance(t, Real) and abs(float(v) - float(t)) <= tolerance
+            for v, t in zip(values, targets, strict=True)
+        )
+
+    return matches
+
+
+Message = str | Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One exercise: how its answer is read, the right answer, and the recognised mistakes.
+
+    ``right`` and each key of ``mistakes`` is a value the read answer is compared with (within
+    ``tolerance`` for the right answer, half of it for a mistake, so no mistake can hide a right
+    answer) or a predicate on the read answer. Mistakes are tried in order; ``otherwise``
+    answers the rest. A message is text or a function of the read answer.
     """
-    if isinstance(answer, str | bytes):
-        return f"{answer!r} is text: give {name} as a pair of numbers, {form}."
-    if as_number(answer) is not None:
-        return f"{answer} is a single number; {name} has two parts: give the pair {form}."
-    if isinstance(answer, Mapping | Set):  # no order: which number is which?
-        return f"a {type(answer).__name__} is not {name}: give a pair {form}."
-    try:
-        values = list(answer)  # type: ignore[call-overload]
-    except TypeError:
-        return f"a {type(answer).__name__} is not {name}: give a pair {form}."
-    if len(values) != 2:
-        plural = "" if len(values) == 1 else "s"
-        return f"that has {len(values)} value{plural}; {name} is a pair {form}."
-    first, second = (as_number(v) for v in values)
-    if first is None or second is None:
-        return f"both parts of {name} must be numbers, a pair {form}."
-    return first, second
+
+    hint: str
+    read: Callable[[object], Any]
+    right: Any
+    solved: Message
+    otherwise: Message
+    mistakes: Mapping[Any, Message] = field(default_factory=dict)
+    tolerance: float = 0.0
+
+    def __call__(self, answer: object) -> Feedback:
+        """The feedback on ``answer``; ``None`` means not answered yet."""
+        try:
+            if answer is None:
+                raise NotAnswered()
+            value = self.read(answer)
+        except NotAnswered:
+            return Feedback(False, f"no answer yet. {self.hint}")
+        except Unusable as err:
+            return Feedback(False, str(err))
+        if _matches(self.right, value, self.tolerance):
+            return Feedback(True, _text(self.solved, value))
+        for key, message in self.mistakes.items():
+            if _matches(key, value, self.tolerance / 2):
+                return Feedback(False, _text(message, value))
+        return Feedback(False, _text(self.otherwise, value))
+
+
+def _matches(key: Any, value: Any, tolerance: float) -> bool:
+    return bool(key(value)) if callable(key) else near(key, tolerance)(value)
+
+
+def _text(message: Message, value: Any) -> str:
+    return message(value) if callable(message) else message

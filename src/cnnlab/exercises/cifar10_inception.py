@@ -1,188 +1,207 @@
-"""Notebook 05's exercises (Inception on CIFAR-10): reductions, channel counts, receptive fields."""
+"""Notebook 05's exercises (Inception on CIFAR-10): reductions, channel counts, receptive fields
+and a stem for 32x32 images. tests/test_exercises_cifar10_inception.py recomputes each number
+of the tables of wrong answers from the mistake its message names."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import NamedTuple
 
+import keras
 import numpy as np
 
-from cnnlab.exercises import Feedback, is_whole, solved, unanswered, wrong
-from cnnlab.inception import INCEPTION_FILTERS
-from cnnlab.receptive_field import receptive_fields
-from cnnlab.shapes import inception_costs
+from cnnlab.exercises import Check, Unusable, as_count, as_function, call, pair_of
+from cnnlab.shapes import conv2d_macs
 
-# inception1 of the notebook's network reads the stem's 64 channels on an 8x8 map.
-INCEPTION1_IN_CHANNELS, MAP_SIZE = 64, 8
-# GoogLeNet's inception (4a) (Szegedy et al. 2015, table 1): it reads 480 channels.
-GOOGLENET_4A = (192, 96, 208, 16, 48, 64)
-GOOGLENET_4A_IN_CHANNELS = 480
-# (kernel, stride) of the stem of inception_cifar10 (Conv2D 7x7 stride 2, MaxPooling2D 3x3
-# stride 2), then of inception1's 3x3 branch (1x1 reduction, 3x3 convolution).
-STEM = ((7, 2), (3, 2))
-BRANCH_3X3 = (*STEM, (1, 1), (3, 1))
+# Exercise 1: inception1 reads the stem's 64 channels; its 3x3 reduction has 96 filters and
+# feeds a 3x3 convolution with 128. Each reduction filter removed saves its own 1x1 weights
+# and bias (64 + 1) and one 3x3 slice in each of the 128 filters after it (9 x 128).
+IN_CHANNELS, BUILT_REDUCE, PER_FILTER = 64, 96, 64 + 1 + 9 * 128
 
 
-def _module_params(filters: Sequence[int], in_channels: int) -> int:
-    rows = inception_costs(MAP_SIZE, MAP_SIZE, in_channels, list(filters))
-    return sum(int(row["params"]) for row in rows)
+def reduction_saving(reduce: int) -> int:
+    """Parameters inception1 saves when its 3x3 reduction has ``reduce`` filters, not 96."""
+    return (BUILT_REDUCE - reduce) * PER_FILTER
 
 
-def _branch_params(filters: Sequence[int], reductions: bool) -> int:
-    """Parameters of inception1's 3x3 branch with ``filters``, with or without its reduction."""
-    rows = inception_costs(MAP_SIZE, MAP_SIZE, INCEPTION1_IN_CHANNELS, list(filters), reductions)
-    return next(int(row["params"]) for row in rows if row["branch"] == "3x3")
+check_reduction = Check(
+    hint="Answer with a pair (f3x3_reduce, saved): a number of 1x1 filters below the 64 input "
+    "channels, and how many parameters the module then has fewer than as built "
+    "(shapes.inception_costs counts them).",
+    read=pair_of(as_count, "two whole numbers (f3x3_reduce, saved)"),
+    right=lambda a: 1 <= a[0] < IN_CHANNELS and a[1] == reduction_saving(a[0]),
+    solved=lambda a: (
+        f"with {a[0]} filters the 3x3 branch reads {a[0]} instead of 64 channels and "
+        f"the module has {a[1]:,} parameters fewer than with 96: each filter removed saves its own "
+        "1x1 weights and bias (64 + 1) and one 3x3 slice in each of the 128 3x3 filters (9 x 128)."
+    ),
+    mistakes={
+        lambda a: a[0] < 1: "a layer needs at least one filter.",
+        lambda a: a[0] >= IN_CHANNELS: "with that many filters on 64 input channels the 3x3 "
+        "convolution would not read fewer channels: choose fewer than 64.",
+        lambda a: a[1] == -reduction_saving(a[0]): "right size, wrong sign: the module shrinks, so "
+        "the saving is positive.",
+        lambda a: a[1] == (BUILT_REDUCE - a[0]) * (64 + 9 * 128): "that leaves out the biases: "
+        "each 1x1 reduction filter also has one bias.",
+        lambda a: a[1] == (BUILT_REDUCE - a[0]) * 9 * 128: "that counts only the 3x3 "
+        "convolution's smaller input; the 1x1 reduction itself also loses filters of 64 "
+        "weights and a bias each.",
+        lambda a: a[1] == (BUILT_REDUCE - a[0]) * 65: "that counts only the 1x1 reduction's "
+        "filters; the 3x3 convolution after it reads fewer channels, which saves far more.",
+        lambda a: a[1] == (9 * 64 + 1) * 128 - (1217 * a[0] + 128): "that is the saving against "
+        "a 3x3 convolution reading all 64 channels directly; the exercise compares with the "
+        "module as built (96 filters).",
+    },
+    otherwise="Sum the 'params' column of shapes.inception_costs(8, 8, 64, filters) for the "
+    "built filters and for yours, and subtract.",
+)
+
+# Exercise 2: GoogLeNet's inception (4a) (Szegedy et al. 2015, table 1) reads 480 channels.
+GOOGLENET_4A, GOOGLENET_4A_IN_CHANNELS = (192, 96, 208, 16, 48, 64), 480
+
+check_output_channels = Check(
+    hint="Which layers' outputs reach the concatenation? Look at the diagram in §2.",
+    read=lambda a: as_count(a, "a whole number of channels"),
+    right=192 + 208 + 48 + 64,
+    solved="192 + 208 + 48 + 64 = 512: only each branch's last layer is concatenated.",
+    mistakes={
+        624: "that adds all six numbers; the reductions (96 and 16) feed the 3x3 and 5x5 "
+        "convolutions and never reach the concatenation.",
+        928: "that passes the pooled 480 input channels through; the pooling branch ends in a "
+        "1x1 projection with 64 filters.",
+        208: "that is the widest branch; concatenation stacks the branches' channels.",
+        992: "the module's input is not concatenated with its output (no skip here).",
+    },
+    otherwise="add the channels of the four layers that end the branches.",
+)
+
+# Exercise 3: the stem (Conv2D 7x7 stride 2, MaxPooling2D 3x3 stride 2) sees 7 + 2 x 2 = 11
+# pixels with a jump of 4; the 1x1 reduction adds nothing, the 3x3 adds (3 - 1) x 4.
+check_branch_receptive_field = Check(
+    hint="A layer with kernel k adds (k - 1) x jump input pixels, where the jump is the product "
+    "of the strides of the layers before it. Start from the stem's field.",
+    read=lambda a: as_count(a, "a whole number of pixels"),
+    right=19,
+    solved="11 + (3 - 1) x 4 = 19: after two stride-2 layers, the 3x3 convolution's neighbouring "
+    "inputs are 4 input pixels apart (the 1x1 reduction adds nothing).",
+    mistakes={
+        11: "that is the stem's field; the 3x3 convolution widens it.",
+        3: "that counts the kernel in the 8x8 map; the field is measured in input pixels, and "
+        "each map position already sees 11 of them.",
+        13: "that adds 2 pixels as if the jump were 1; after the stem neighbouring positions are "
+        "4 input pixels apart, so the 3x3 adds 2 x 4.",
+        15: "that counts only the convolution's stride; the stride-2 pooling doubles the jump "
+        "again, to 4.",
+        14: "that adds the kernel; a k-wide kernel adds (k - 1) x jump pixels.",
+        33: "that multiplies; fields grow by addition, (k - 1) x jump per layer.",
+    },
+    otherwise="the stem sees 11 pixels with a jump of 4; add (k - 1) x jump for the 3x3.",
+)
+
+# Exercise 4: a stem for 32x32 images that hands inception1 the same 8 x 8 x 64 map.
+STEM_OUTPUT = (8, 8, 64)
+BUILT_STEM_PARAMS, BUILT_STEM_MACS = (7 * 7 * 3 + 1) * 64, conv2d_macs(16, 16, 7, 3, 64)
+BUDGET = 3  # times the built stem's parameters and multiply-adds
 
 
-def reduction_saving(f3x3_reduce: int) -> int:
-    """Parameters inception1 saves when its 3x3 reduction has ``f3x3_reduce`` filters, not 96."""
-    built = list(INCEPTION_FILTERS[0])
-    changed = [built[0], f3x3_reduce, *built[2:]]
-    return _module_params(built, INCEPTION1_IN_CHANNELS) - _module_params(
-        changed, INCEPTION1_IN_CHANNELS
+class Stem(NamedTuple):
+    """What the check measures of a stem: output shape, first convolution's output side, cost."""
+
+    output_shape: tuple[int, ...]
+    first_side: int
+    params: int
+    macs: int
+
+
+def _macs(layer: keras.layers.Layer) -> int:
+    """Multiply-adds of one layer; zero for pooling, activations and reshapes."""
+    out = layer.output.shape
+    if isinstance(layer, keras.layers.Conv2D):  # SeparableConv2D, Conv2DTranspose too
+        rows, cols = layer.kernel_size
+        per_output = rows * cols * layer.input.shape[-1] // getattr(layer, "groups", 1)
+        return int(np.prod(out[1:])) * per_output
+    if isinstance(layer, keras.layers.DepthwiseConv2D):
+        return int(np.prod(out[1:])) * int(np.prod(layer.kernel_size))
+    if isinstance(layer, keras.layers.Dense):
+        return int(np.prod(out[1:])) * layer.input.shape[-1]
+    if layer.count_params() and not isinstance(layer, keras.layers.BatchNormalization):
+        raise Unusable(f"the check cannot cost a {type(layer).__name__} layer.")
+    return 0
+
+
+def measure_stem(function: object) -> Stem:
+    """Build the student's ``cifar_stem()`` on a 32 x 32 x 3 input and measure it."""
+    built = call(as_function(function, "cifar_stem()"))
+    if isinstance(built, keras.Model) and not isinstance(built, keras.Sequential):
+        model = built  # a functional model has its own input
+    else:
+        layers = built.layers if isinstance(built, keras.Sequential) else built
+        layers = [layers] if isinstance(layers, keras.layers.Layer) else layers
+        if (
+            not isinstance(layers, list | tuple)
+            or not layers
+            or not all(isinstance(layer, keras.layers.Layer) for layer in layers)
+        ):
+            raise Unusable("cifar_stem() must return a Keras model, a layer or a list of layers.")
+        try:
+            model = keras.Sequential([keras.Input((32, 32, 3)), *layers])
+        except Exception as err:  # any layer may refuse the input it gets
+            raise Unusable(f"your layers do not fit a 32 x 32 x 3 input: {err}") from None
+    if tuple(model.input_shape) != (None, 32, 32, 3):
+        raise Unusable(f"your stem reads {model.input_shape[1:]}; CIFAR-10 images are (32, 32, 3).")
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    if not convs:
+        raise Unusable("your stem has no Conv2D layer.")
+    return Stem(
+        tuple(model.output_shape[1:]),
+        int(convs[0].output.shape[1]),
+        int(model.count_params()),
+        sum(_macs(layer) for layer in model.layers),
     )
 
 
-def check_reduction(answer: object) -> Feedback:
-    """Exercise 1: a 3x3 reduction for inception1 that reduces, and the parameters it saves."""
-    if answer is None:
-        return unanswered(
-            "Answer with a pair (f3x3_reduce, saved): a number of 1x1 filters below the 64 input "
-            "channels, and how many parameters the module then has fewer than as built "
-            "(shapes.inception_costs counts them)."
-        )
-    pair = list(answer) if isinstance(answer, tuple | list | np.ndarray) else []
-    if len(pair) != 2 or not all(is_whole(v) for v in pair):
-        return wrong("answer with two whole numbers, e.g. (32, 12345): (f3x3_reduce, saved).")
-    reduce, saved = (int(v) for v in pair)
-    cin, built = INCEPTION1_IN_CHANNELS, INCEPTION_FILTERS[0][1]
-    if reduce < 1:
-        return wrong(f"f3x3_reduce = {reduce}: a layer needs at least one filter.")
-    if reduce >= cin:
-        return wrong(
-            f"f3x3_reduce = {reduce} filters on {cin} input channels does not reduce: the 3x3 "
-            f"convolution would read {reduce} channels, not fewer than {cin}. Choose fewer than "
-            f"{cin}."
-        )
-    right = reduction_saving(reduce)
-    if saved == right:
-        return solved(
-            f"with {reduce} filters the 3x3 branch reads {reduce} instead of {cin} channels and "
-            f"the module has {right:,} parameters fewer than with {built}: each filter removed "
-            f"saves its own 1x1 weights and bias ({cin} + 1) and one 3x3 slice in each of the "
-            f"{INCEPTION_FILTERS[0][2]} 3x3 filters (9 x {INCEPTION_FILTERS[0][2]})."
-        )
-    removed = built - reduce
-    f3 = INCEPTION_FILTERS[0][2]
-    if saved == -right:
-        return wrong("right size, wrong sign: the module shrinks, so the saving is positive.")
-    if saved == removed * (cin + 9 * f3):
-        return wrong(
-            f"{saved:,} leaves out the biases: each 1x1 reduction filter also has one bias, "
-            f"so a removed filter saves {cin} + 1 weights in the 1x1 layer."
-        )
-    if saved == removed * 9 * f3:
-        return wrong(
-            f"{saved:,} counts only the 3x3 convolution's smaller input; the 1x1 reduction "
-            f"itself also loses {removed} filters of {cin} weights and a bias each."
-        )
-    if saved == removed * (cin + 1):
-        return wrong(
-            f"{saved:,} counts only the 1x1 reduction's filters; the 3x3 convolution after it "
-            f"now reads {reduce} channels instead of {built}, which saves far more."
-        )
-    mine = [INCEPTION_FILTERS[0][0], reduce, *INCEPTION_FILTERS[0][2:]]
-    if saved == _branch_params(mine, reductions=False) - _branch_params(mine, reductions=True):
-        return wrong(
-            f"{saved:,} is the saving against a 3x3 convolution reading all {cin} channels "
-            f"directly; the exercise compares with the module as built ({built} filters)."
-        )
-    return wrong(
-        f"not {saved:,}. Sum the 'params' column of shapes.inception_costs(8, 8, {cin}, filters) "
-        f"for the built filters and for yours, and subtract."
-    )
+def _cost(stem: Stem) -> str:
+    return f"{stem.params:,} parameters and {stem.macs:,} multiply-adds"
 
 
-def concatenated_channels(filters: Sequence[int]) -> int:
-    """Channels an Inception module outputs: the four branches' last layers, stacked."""
-    f1, _, f3, _, f5, fp = filters
-    return f1 + f3 + f5 + fp
-
-
-def check_output_channels(answer: object) -> Feedback:
-    """Exercise 2: how many channels GoogLeNet's inception (4a) outputs (filters GOOGLENET_4A)."""
-    if answer is None:
-        return unanswered(
-            "Which layers' outputs reach the concatenation? Look at the diagram in §2."
-        )
-    if not is_whole(answer):
-        return wrong(f"{answer!r} is not a number: give the whole number of output channels.")
-    f1, f3r, f3, f5r, f5, fp = GOOGLENET_4A
-    right = concatenated_channels(GOOGLENET_4A)
-    if answer == right:
-        return solved(
-            f"{f1} + {f3} + {f5} + {fp} = {right}: only each branch's last layer is concatenated."
-        )
-    if answer == sum(GOOGLENET_4A):
-        return wrong(
-            f"{answer} adds all six numbers; the reductions ({f3r} and {f5r}) feed the 3x3 and "
-            f"5x5 convolutions and never reach the concatenation."
-        )
-    if answer == f1 + f3 + f5 + GOOGLENET_4A_IN_CHANNELS:
-        return wrong(
-            f"{answer} passes the pooled {GOOGLENET_4A_IN_CHANNELS} input channels through; the "
-            f"pooling branch ends in a 1x1 projection with {fp} filters."
-        )
-    if answer == max(GOOGLENET_4A):
-        return wrong(f"{answer} is the widest branch; concatenation stacks the branches' channels.")
-    if answer == right + GOOGLENET_4A_IN_CHANNELS:
-        return wrong("the module's input is not concatenated with its output (no skip here).")
-    return wrong(f"not {answer}: add the channels of the four layers that end the branches.")
-
-
-def branch_receptive_field() -> int:
-    """Input pixels (per side) one output of inception1's 3x3 branch sees."""
-    return receptive_fields(BRANCH_3X3)[-1].size
-
-
-def check_branch_receptive_field(answer: object) -> Feedback:
-    """Exercise 3: the receptive field (per side) of one output of inception1's 3x3 branch."""
-    if answer is None:
-        return unanswered(
-            "A layer with kernel k adds (k - 1) x jump input pixels, where the jump is the "
-            "product of the strides of the layers before it. Start from the stem's field."
-        )
-    if not is_whole(answer):
-        return wrong(f"{answer!r} is not a number: give the field's side in whole pixels.")
-    stem = receptive_fields(STEM)[-1]
-    right = branch_receptive_field()
-    if answer == right:
-        return solved(
-            f"{stem.size} + (3 - 1) x {stem.jump} = {right}: after two stride-2 layers, the 3x3 "
-            f"convolution's neighbouring inputs are {stem.jump} input pixels apart (the 1x1 "
-            f"reduction adds nothing)."
-        )
-    if answer == stem.size:
-        return wrong(f"{answer} is the stem's field; the 3x3 convolution widens it.")
-    if answer == 3:
-        return wrong(
-            f"{answer} counts the kernel in the 8x8 map; the field is measured in input pixels, "
-            f"and each map position already sees {stem.size} of them."
-        )
-    if answer == stem.size + 2:
-        return wrong(
-            f"{answer} adds 2 pixels as if the jump were 1; after the stem neighbouring "
-            f"positions are {stem.jump} input pixels apart, so the 3x3 adds 2 x {stem.jump}."
-        )
-    if answer == stem.size + 2 * STEM[0][1]:
-        return wrong(
-            f"{answer} counts only the convolution's stride; the stride-2 pooling doubles the "
-            f"jump again, to {stem.jump}."
-        )
-    if answer == stem.size + 3:
-        return wrong(f"{answer} adds the kernel; a k-wide kernel adds (k - 1) x jump pixels.")
-    if answer == stem.size * 3:
-        return wrong(f"{answer} multiplies; fields grow by addition, (k - 1) x jump per layer.")
-    return wrong(
-        f"not {answer}: the stem sees {stem.size} pixels with a jump of {stem.jump}; "
-        "add (k - 1) x jump for the 3x3."
-    )
+check_cifar_stem = Check(
+    hint="write cifar_stem() returning a list of Keras layers (or a model on 32 x 32 x 3) whose "
+    "first convolution keeps 32 x 32 (stride 1, padding 'same') and whose output is "
+    "8 x 8 x 64, as inception1 expects, within "
+    f"{BUDGET}x the built stem's {BUILT_STEM_PARAMS:,} parameters and {BUILT_STEM_MACS:,} "
+    "multiply-adds.",
+    read=measure_stem,
+    right=lambda s: (
+        s.output_shape == STEM_OUTPUT
+        and s.first_side == 32
+        and s.params <= BUDGET * BUILT_STEM_PARAMS
+        and s.macs <= BUDGET * BUILT_STEM_MACS
+    ),
+    solved=lambda s: (
+        f"your stem keeps 32 x 32 through its first convolution and hands "
+        f"inception1 8 x 8 x 64 for {_cost(s)} (the built stem: {BUILT_STEM_PARAMS:,} and "
+        f"{BUILT_STEM_MACS:,}): small kernels at full resolution see the 32-pixel image's detail "
+        "before any is thrown away, at a cost the budget allows."
+    ),
+    mistakes={
+        lambda s: s.output_shape[-1:] != (64,): lambda s: (
+            f"your stem outputs {s.output_shape}; inception1 reads 64 channels."
+        ),
+        lambda s: s.output_shape[:2] == (32, 32): "your stem never downsamples: reach 8 x 8 with "
+        "two stride-2 steps (pooling or strided convolutions) after the first convolution.",
+        lambda s: s.output_shape != STEM_OUTPUT: lambda s: (
+            f"your stem outputs {s.output_shape}, not 8 x 8 x 64: halve the side once per "
+            "stride-2 step, 32 -> 16 -> 8."
+        ),
+        lambda s: s.first_side != 32: "your first convolution already shrinks the image (stride "
+        "2 or 'valid' padding): keep 32 x 32 through it.",
+        lambda s: s.macs > BUDGET * BUILT_STEM_MACS: lambda s: (
+            f"{_cost(s)}: over the budget of "
+            f"{BUDGET * BUILT_STEM_MACS:,} multiply-adds. Every layer at 32 x 32 costs 4 times as "
+            "much as at 16 x 16: keep kernels small and channels few at full resolution."
+        ),
+    },
+    otherwise=lambda s: (
+        f"{_cost(s)}: over the budget of {BUDGET * BUILT_STEM_PARAMS:,} "
+        "parameters; fewer or smaller kernels."
+    ),
+)

@@ -2,148 +2,149 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import keras
 import numpy as np
 
-from cnnlab import pointwise
-from cnnlab.exercises import Feedback, as_positive_whole, is_whole, solved, unanswered, wrong
-from cnnlab.pointwise_conv import conv1x1
-from cnnlab.shapes import conv_params
+from cnnlab.exercises import Check, Unusable, as_array, as_count, as_function, call, shape_of
 
 PARAMS_IN, PARAMS_OUT = 256, 64
 BREAK_EVEN_IN, BREAK_EVEN_OUT = 192, 64
+# 3x3 from 192 to 64 channels: (9 x 192 + 1) x 64; with a 1x1 reduction to r channels first:
+# (192 + 1) r + (9 r + 1) 64 = 769 r + 64, which reaches the direct count at r = 144.
+DIRECT, BREAK_EVEN = 110_656, 144
 
+check_pointwise_params = Check(
+    hint="Each filter has one weight per input channel, and a bias.",
+    read=lambda a: as_count(a, "a whole number of parameters"),
+    right=(PARAMS_IN + 1) * PARAMS_OUT,
+    solved="(256 + 1) x 64 = 16,448: per filter, one weight per input channel and a bias.",
+    mistakes={
+        16_384: "256 x 64 = 16,384 forgets the bias of each filter.",
+        16_640: "you swapped the channels: (64 + 1) x 256; a filter has 256 weights, one per "
+        "input channel.",
+        147_520: "that is a 3x3 convolution: a 1x1 kernel has one position.",
+        16_385: "there is one bias per filter, not one for the layer.",
+    },
+    otherwise="that is not it: count the weights of one filter, then multiply by 64 filters.",
+)
 
-def check_pointwise_params(answer: object) -> Feedback:
-    """Exercise 1: parameters of a 1x1 Conv2D from ``PARAMS_IN`` to ``PARAMS_OUT`` channels."""
-    cin, cout = PARAMS_IN, PARAMS_OUT
-    if answer is None:
-        return unanswered("Each filter has one weight per input channel, and a bias.")
-    if not is_whole(answer):
-        return wrong(f"{answer!r} is not a count: give a whole number of parameters.")
-    answer = int(answer)
-    right = conv_params(1, cin, cout)
-    if answer == right:
-        return solved(
-            f"({cin} + 1) x {cout} = {right:,}: per filter, one weight per input channel "
-            "and a bias."
-        )
-    slips = {
-        cin * cout: f"{cin} x {cout} = {cin * cout:,} forgets the bias of each filter",
-        (cout + 1) * cin: (
-            f"you swapped the channels: ({cout} + 1) x {cin}; a filter has {cin} weights, "
-            "one per input channel"
+check_break_even_filters = Check(
+    hint="Write the parameters of 1x1 (192 -> r) + 3x3 (r -> 64) as a function of r and compare "
+    "with a 3x3 conv from 192 to 64.",
+    read=lambda a: as_count(a, "a whole number of filters"),
+    right=BREAK_EVEN,
+    solved=f"with r = {BREAK_EVEN - 1} the reduced path has {769 * 143 + 64:,} weights, fewer "
+    f"than the direct {DIRECT:,}; with r = {BREAK_EVEN} it has {769 * 144 + 64:,}. The 1x1 "
+    "layer's own 193 weights per filter eat the saving well before r reaches 192.",
+    mistakes={
+        lambda r: r < 1: "the number of reduction filters is a positive integer.",
+        192: "r = 192 compares only the 3x3 layers; the 1x1 reduction itself costs (192 + 1) x r "
+        "weights, so the saving ends at a smaller r.",
+        lambda r: r < BREAK_EVEN: lambda r: (
+            f"with r = {r} the reduced path still saves: "
+            f"{769 * r + 64:,} weights against {DIRECT:,}. Look for the first r where it does not."
         ),
-        conv_params(9, cin, cout): "that is a 3x3 convolution: a 1x1 kernel has one position",
-        cin * cout + 1: "there is one bias per filter, not one for the layer",
-    }
-    if answer in slips:
-        return wrong(f"{slips[answer]}.")
-    return wrong(
-        f"{answer:,} is not it: count the weights of one filter, then multiply by {cout} filters."
-    )
+    },
+    otherwise=lambda r: (
+        f"with r = {r} the reduced path costs {769 * r + 64:,} weights against "
+        f"{DIRECT:,}, but it already stopped saving at a smaller r: find the first r where it does."
+    ),
+)
 
 
-def reduced_params(filters: int) -> int:
-    """Parameters of a 1x1 reduction to ``filters`` channels followed by the exercise's 3x3 conv."""
-    costs = pointwise.reduction_costs(
-        8, 8, BREAK_EVEN_IN, BREAK_EVEN_OUT, kernel=3, reduce_to=filters
-    )
-    return int(costs[-1]["params"])
-
-
-def direct_params() -> int:
-    """Parameters of the exercise's 3x3 convolution without a reduction."""
-    return conv_params(9, BREAK_EVEN_IN, BREAK_EVEN_OUT)
-
-
-def check_break_even_filters(answer: object) -> Feedback:
-    """Exercise 2: the fewest 1x1 reduction filters at which the reduction stops saving weights."""
-    if answer is None:
-        return unanswered(
-            f"Write the parameters of 1x1 ({BREAK_EVEN_IN} -> r) + 3x3 (r -> {BREAK_EVEN_OUT}) "
-            f"as a function of r and compare with a 3x3 conv from {BREAK_EVEN_IN} to "
-            f"{BREAK_EVEN_OUT}."
-        )
-    count = as_positive_whole(answer)
-    if count is None:
-        return wrong("the number of reduction filters is a positive integer.")
-    answer = count
-    direct = direct_params()
-    with_r = reduced_params(answer)
-    saves_now = with_r < direct
-    saved_before = answer == 1 or reduced_params(answer - 1) < direct
-    if not saves_now and saved_before:
-        return solved(
-            f"with r = {answer - 1} the reduced path has {reduced_params(answer - 1):,} weights, "
-            f"fewer than the direct {direct:,}; with r = {answer} it has {with_r:,}. "
-            f"The 1x1 layer's own {BREAK_EVEN_IN + 1} weights per filter eat the saving well "
-            f"before r reaches {BREAK_EVEN_IN}."
-        )
-    if answer == BREAK_EVEN_IN:
-        return wrong(
-            f"r = {answer} compares only the 3x3 layers; the 1x1 reduction itself costs "
-            f"({BREAK_EVEN_IN} + 1) x r weights, so the saving ends at a smaller r."
-        )
-    if saves_now:
-        return wrong(
-            f"with r = {answer} the reduced path still saves: {with_r:,} weights against "
-            f"{direct:,} for the direct 3x3 conv. Look for the first r where it does not."
-        )
-    return wrong(
-        f"with r = {answer} the reduced path costs {with_r:,} weights against {direct:,}, but it "
-        "already stopped saving at a smaller r: find the first r where it does."
-    )
-
-
-def _test_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@cache
+def _data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A batch (2, 5, 7, 4) (height and width differ, so swapped axes show), kernel, bias."""
     rng = np.random.default_rng(0)
-    return rng.normal(size=(5, 7, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
+    return rng.normal(size=(2, 5, 7, 4)), rng.normal(size=(4, 3)), rng.normal(size=3)
 
 
+# Exercise 3: pixel_output(image, kernel, bias, i, j) at these pixels of the first image.
 PIXELS = ((1, 2), (3, 4), (2, 1))
+PixelFunction = Callable[[np.ndarray, np.ndarray, np.ndarray, int, int], Any]
 
 
-def check_pixel_output(answer: object) -> Feedback:
-    """Exercise 3: a function (image, kernel, bias, i, j) -> the 1x1 conv's output at (i, j)."""
-    if answer is None:
-        return unanswered(
-            "Write pixel_output(image, kernel, bias, i, j) for image (H, W, C_in), kernel "
-            "(C_in, F) and bias (F,), returning the F output values at row i, column j."
-        )
-    if not callable(answer):
-        return wrong(
-            f"{answer!r} is not a function: define pixel_output(image, kernel, bias, i, j) and "
-            "pass the function itself."
-        )
-    image, kernel, bias = _test_case()
-    expected = conv1x1(image[None], kernel, bias)[0]
-    for i, j in PIXELS:
-        try:
-            got = np.asarray(answer(image, kernel, bias, i, j), dtype=float)
-        except Exception as err:  # the student's code may fail in any way
-            return wrong(
-                f"your function raised {type(err).__name__}: {err}. The pixel image[i, j] has "
-                f"C_in = {kernel.shape[0]} values; the kernel has shape (C_in, F) = "
-                f"{kernel.shape}."
-            )
-        if got.shape != expected[i, j].shape:
-            return wrong(
-                f"it returns shape {got.shape}; a 1x1 conv gives F = {kernel.shape[1]} values at "
-                "each pixel, one per filter."
-            )
-        if np.allclose(got, expected[i, j]):
-            continue
-        if np.allclose(got, expected[i, j] - bias):
-            return wrong("you left out the bias: y = x[i, j] @ W + b.")
-        if np.allclose(got, expected[j, i]):
-            return wrong("you read pixel (j, i): arrays are indexed [row i, column j].")
-        neighbourhood = image[i - 1 : i + 2, j - 1 : j + 2].sum(axis=(0, 1)) @ kernel + bias
-        if np.allclose(got, neighbourhood):
-            return wrong("you summed the 3x3 neighbourhood: a 1x1 kernel sees pixel (i, j) alone.")
-        return wrong(
-            f"at pixel ({i}, {j}) it returns {np.round(got, 3)}, not {np.round(expected[i, j], 3)}."
-        )
-    return solved(
-        "the output at (i, j) is image[i, j] @ kernel + bias: a linear map of that pixel's "
-        "channels, the same at every pixel, blind to its neighbours."
+def pixels_of(function: object) -> np.ndarray:
+    """The student's ``pixel_output`` at ``PIXELS`` of the first image, shape (3, F)."""
+    pixel_output = as_function(function, "pixel_output(image, kernel, bias, i, j)")
+    images, kernel, bias = _data()
+    return np.array(
+        [
+            as_array(call(pixel_output, images[0], kernel, bias, i, j), (3,), "F = 3 filters")
+            for i, j in PIXELS
+        ]
     )
+
+
+def _computes(pixel_output: PixelFunction) -> Callable[[np.ndarray], bool]:
+    """A predicate: the outputs are what this (NumPy) pixel function gives."""
+    return lambda got: np.allclose(got, pixels_of(pixel_output))
+
+
+check_pixel_output = Check(
+    hint="Write pixel_output(image, kernel, bias, i, j) for image (H, W, C_in), kernel "
+    "(C_in, F) and bias (F,), returning the F output values at row i, column j.",
+    read=pixels_of,
+    right=_computes(lambda im, k, b, i, j: im[i, j] @ k + b),
+    solved="the output at (i, j) is image[i, j] @ kernel + bias: a linear map of that pixel's "
+    "channels, the same at every pixel, blind to its neighbours.",
+    mistakes={
+        _computes(
+            lambda im, k, b, i, j: im[i, j] @ k
+        ): "you left out the bias: y = x[i, j] @ W + b.",
+        _computes(lambda im, k, b, i, j: im[j, i] @ k + b): "you read pixel (j, i): arrays are "
+        "indexed [row i, column j].",
+        _computes(
+            lambda im, k, b, i, j: im[i - 1 : i + 2, j - 1 : j + 2].sum(axis=(0, 1)) @ k + b
+        ): ("you summed the 3x3 neighbourhood: a 1x1 kernel sees pixel (i, j) alone."),
+    },
+    otherwise="at some pixel it differs from image[i, j] @ kernel + bias: check the indexing.",
+)
+
+
+# Exercise 4: the whole layer as one matrix product, against Keras's Conv2D(3, 1).
+@cache
+def keras_pointwise() -> np.ndarray:
+    """Keras's Conv2D(F, 1) on the batch, with the exercise's kernel and bias."""
+    images, kernel, bias = _data()
+    layer = keras.layers.Conv2D(3, 1)
+    layer.build(images.shape)
+    layer.set_weights([kernel[None, None], bias])
+    return np.asarray(layer(images.astype("float32")), dtype=float)
+
+
+def layer_of(function: object) -> np.ndarray:
+    """The student's ``pointwise_conv(images, kernel, bias)`` on the batch (2, 5, 7, 4)."""
+    pointwise_conv = as_function(function, "pointwise_conv(images, kernel, bias)")
+    images, kernel, bias = _data()
+    got = call(pointwise_conv, images.copy(), kernel[None, None].copy(), bias.copy())
+    if shape_of(got) == (2 * 5 * 7, 3):
+        raise Unusable("you return one row per pixel, (N·H·W, F): reshape back to (N, H, W, F).")
+    return as_array(got, (2, 5, 7, 3), "the layer's output (N, H, W, F)")
+
+
+check_pointwise_conv = Check(
+    hint="write pointwise_conv(images, kernel, bias) for images (N, H, W, C_in), Keras's kernel "
+    "(1, 1, C_in, F) and bias (F,): reshape the images to one row per pixel, multiply by the "
+    "kernel as a (C_in, F) matrix, add the bias and reshape back.",
+    read=layer_of,
+    right=lambda got: np.allclose(got, keras_pointwise(), atol=1e-5),
+    solved="your matrix product matches Keras's Conv2D(3, 1): a 1x1 convolution is one "
+    "(N·H·W, C_in) x (C_in, F) product, the same weights at every pixel.",
+    mistakes={
+        lambda got: np.allclose(got, keras_pointwise() - _data()[2], atol=1e-5): "you left out "
+        "the bias, added to every pixel's F outputs.",
+        lambda got: np.allclose(
+            np.sort(got, axis=None), np.sort(keras_pointwise(), axis=None), atol=1e-5
+        ): (
+            "the right numbers at the wrong pixels: reshape back in the order you flattened, "
+            "(N, H, W, F)."
+        ),
+    },
+    otherwise="your output differs from Keras's Conv2D(3, 1): reshape to (-1, C_in), multiply by "
+    "kernel.reshape(C_in, F), add the bias, reshape to (N, H, W, F).",
+)
