@@ -30,18 +30,19 @@ state_values = {"rmsprop": 1249, "adam": 2 * 1249}
 saddle_trap_start = (-0.5, 0.0)
 
 
-# Exercise 4, check_momentum_step. Keras's SGD keeps a velocity m per weight:
-# m = momentum x m - rate x gradient, then weight = weight + m (keras/src/optimizers/sgd.py).
-def momentum_step(
+# Exercise 4, check_nesterov_step. Keras's SGD(nesterov=True) keeps a velocity m per weight:
+# m = momentum x m - rate x gradient, then weight = weight + momentum x m - rate x gradient
+# (keras/src/optimizers/sgd.py): the step looks ahead along the velocity it now has.
+def nesterov_step(
     point: np.ndarray,
     gradient: np.ndarray,
     velocity: np.ndarray,
     learning_rate: float,
     momentum: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One step of SGD with momentum, as Keras computes it: (new_point, new_velocity)."""
+    """One step of SGD with Nesterov's momentum, as Keras computes it."""
     velocity = momentum * velocity - learning_rate * gradient
-    return point + velocity, velocity
+    return point + momentum * velocity - learning_rate * gradient, velocity
 
 
 CELLS = {
@@ -49,6 +50,6 @@ CELLS = {
     f"answer = {largest_stable_rate!r}\ncheck_largest_stable_rate(answer)",
     "state_values": f"answer = {state_values!r}\ncheck_state_values(answer)",
     "saddle_trap": f"answer = {saddle_trap_start!r}\ncheck_saddle_trap(answer)",
-    "momentum_step": "from cnnlab.exercises.optimization_theory import check_momentum_step\n\n\n"
-    f"{inspect.getsource(momentum_step)}\n\ncheck_momentum_step(momentum_step)",
+    "nesterov_step": "from cnnlab.exercises.optimization_theory import check_nesterov_step\n\n\n"
+    f"{inspect.getsource(nesterov_step)}\n\ncheck_nesterov_step(nesterov_step)",
 }

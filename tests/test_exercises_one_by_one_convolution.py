@@ -96,9 +96,7 @@ def test_pixel_check_names_the_mistake(answer, phrase):
 def test_pointwise_conv_accepts_the_solution_and_einsum(solutions):
     assert ex.check_pointwise_conv(solutions.pointwise_conv).solved
     images, kernel, bias = ex._data()
-    assert np.allclose(
-        conv1x1(images, kernel, bias), ex.keras_pointwise(), atol=1e-5
-    )
+    assert np.allclose(conv1x1(images, kernel, bias), ex.keras_pointwise(), atol=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ def solutions():
         ex.check_largest_stable_rate,
         ex.check_state_values,
         ex.check_saddle_trap,
-        ex.check_momentum_step,
+        ex.check_nesterov_step,
     ],
 )
 def test_unanswered_gives_a_hint(check):
@@ -128,27 +128,27 @@ def test_wrong_types_give_feedback_not_errors(check, answer):
     assert not feedback.solved and "\n" not in feedback.message
 
 
-def test_momentum_step_accepts_the_solution_and_the_other_textbook_form(solutions):
-    assert ex.check_momentum_step(solutions.momentum_step).solved
+def test_nesterov_step_accepts_the_solution_and_the_other_textbook_form(solutions):
+    assert ex.check_nesterov_step(solutions.nesterov_step).solved
 
-    def rate_outside(point, gradient, velocity, learning_rate, momentum):
+    def rate_outside(point, gradient, velocity, learning_rate, momentum):  # PyTorch's form
         velocity = momentum * velocity + gradient
-        return point - learning_rate * velocity, velocity
+        return point - learning_rate * (gradient + momentum * velocity), velocity
 
-    assert ex.check_momentum_step(rate_outside).solved
+    assert ex.check_nesterov_step(rate_outside).solved
 
 
 def test_the_solution_follows_keras_and_every_wrong_step_does_not(solutions):
-    keras_path = ex.keras_momentum_path()
-    mine = ex.momentum_path(solutions.momentum_step)
+    keras_path = ex.keras_nesterov_path()
+    mine = ex.nesterov_path(solutions.nesterov_step)
     assert abs(mine - keras_path).max() < ex.TRAJECTORY_TOLERANCE / 10
     for step in ex.WRONG_STEPS.values():
-        assert abs(ex.momentum_path(step) - keras_path).max() > 10 * ex.TRAJECTORY_TOLERANCE
+        assert abs(ex.nesterov_path(step) - keras_path).max() > 10 * ex.TRAJECTORY_TOLERANCE
 
 
 @pytest.mark.parametrize("message", list(ex.WRONG_STEPS))
-def test_momentum_step_names_each_wrong_update(message):
-    feedback = ex.check_momentum_step(ex.WRONG_STEPS[message])
+def test_nesterov_step_names_each_wrong_update(message):
+    feedback = ex.check_nesterov_step(ex.WRONG_STEPS[message])
     assert not feedback.solved and feedback.message == message
 
 
@@ -160,19 +160,19 @@ def test_momentum_step_names_each_wrong_update(message):
         (lambda p, g, v, lr, mu: (p[:1], v), "returned shape (1,)"),
         (lambda p, g, v: (p, v), "raised TypeError"),
         (lambda p, g, v, lr, mu: (p + float("inf"), v), "nan or inf"),
-        ("momentum_step", "is not a function"),
+        ("nesterov_step", "is not a function"),
     ],
 )
-def test_momentum_step_explains_wrong_and_malformed_functions(step, phrase):
-    feedback = ex.check_momentum_step(step)
+def test_nesterov_step_explains_wrong_and_malformed_functions(step, phrase):
+    feedback = ex.check_nesterov_step(step)
     assert not feedback.solved and phrase in feedback.message
 
 
 def test_the_stub_is_unanswered():
-    def momentum_step(point, gradient, velocity, learning_rate, momentum):
+    def nesterov_step(point, gradient, velocity, learning_rate, momentum):
         raise NotImplementedError
 
-    assert ex.check_momentum_step(momentum_step).message.startswith("no answer yet")
+    assert ex.check_nesterov_step(nesterov_step).message.startswith("no answer yet")
 
 
 @pytest.mark.parametrize("y", [1e-300, -1e-30, 1e-3, 0.2, -0.45])

@@ -18,16 +18,18 @@ SurfaceValue: TypeAlias = tf.Tensor | np.ndarray | float
 
 
 def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    """A fresh Keras optimizer by short name (sgd, momentum, adam, rmsprop)."""
+    """A fresh Keras optimizer by short name (sgd, momentum, adam, rmsprop, nesterov)."""
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate)
     if name == "momentum":
         return keras.optimizers.SGD(learning_rate, momentum=0.9)
+    if name == "nesterov":  # exercise 4 of notebook 01
+        return keras.optimizers.SGD(learning_rate, momentum=0.9, nesterov=True)
     if name == "adam":
         return keras.optimizers.Adam(learning_rate)
     if name == "rmsprop":
         return keras.optimizers.RMSprop(learning_rate)
-    raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)}")
+    raise ValueError(f"unknown optimizer {name!r}: choose one of {sorted(OPTIMIZERS)} or nesterov")
 
 
 def saddle(v: Point) -> SurfaceValue:

@@ -22,6 +22,7 @@ from cnnlab.exercises import (
     pair_of,
     record_of,
 )
+from cnnlab.update_rules import saddle_gradient
 
 # Exercise 1: whether each rate's training loss stays finite for 30 epochs of
 # toy_problems.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
@@ -160,35 +161,32 @@ check_saddle_trap = Check(
     ),
 )
 
-# Exercise 4: the momentum update, run by the check on section 3's saddle against Keras's SGD.
-MOMENTUM_RATE, MOMENTUM, MOMENTUM_START, MOMENTUM_STEPS = 0.05, 0.9, (0.8, 0.05), 40
+# Exercise 4: Nesterov's momentum, run by the check on section 3's saddle against Keras's
+# SGD(momentum=0.9, nesterov=True). Section 3 writes out the classical update; this one looks
+# ahead: the step uses the velocity it is about to have.
+NESTEROV_RATE, MOMENTUM, NESTEROV_START, NESTEROV_STEPS = 0.05, 0.9, (0.8, 0.05), 40
 TRAJECTORY_TOLERANCE = 1e-4  # Keras steps in float32, the student's NumPy in float64
 Step = Callable[[np.ndarray, np.ndarray, np.ndarray, float, float], Any]
 
 
-def saddle_gradient(point: np.ndarray) -> np.ndarray:
-    """The gradient (2x, y^3 - y) of ``toy_problems.saddle``."""
-    return np.array([2 * point[0], point[1] ** 3 - point[1]])
-
-
 @cache
-def keras_momentum_path() -> np.ndarray:
-    """The points Keras's SGD(momentum=0.9) visits on the saddle, the exercise's reference."""
+def keras_nesterov_path() -> np.ndarray:
+    """The points Keras's SGD(momentum=0.9, nesterov=True) visits on the saddle."""
     return toy_problems.trajectory(
-        toy_problems.saddle, "momentum", MOMENTUM_START, MOMENTUM_RATE, MOMENTUM_STEPS
+        toy_problems.saddle, "nesterov", NESTEROV_START, NESTEROV_RATE, NESTEROV_STEPS
     ).astype(float)
 
 
-def momentum_path(step: Step) -> np.ndarray:
+def nesterov_path(step: Step) -> np.ndarray:
     """The points ``step(point, gradient, velocity, rate, momentum)`` visits from the start."""
-    point, velocity = np.array(MOMENTUM_START, dtype=float), np.zeros(2)
+    point, velocity = np.array(NESTEROV_START, dtype=float), np.zeros(2)
     path = [point]
-    for _ in range(MOMENTUM_STEPS):
+    for _ in range(NESTEROV_STEPS):
         out = call(
-            step, point.copy(), saddle_gradient(point), velocity.copy(), MOMENTUM_RATE, MOMENTUM
+            step, point.copy(), saddle_gradient(point), velocity.copy(), NESTEROV_RATE, MOMENTUM
         )
         if not (isinstance(out, tuple | list) and len(out) == 2):
-            raise Unusable("momentum_step must return the pair (new_point, new_velocity).")
+            raise Unusable("nesterov_step must return the pair (new_point, new_velocity).")
         point = as_array(out[0], (2,), "a point (x, y)")
         velocity = as_array(out[1], (2,), "a velocity (vx, vy)")
         path.append(point)
@@ -200,45 +198,46 @@ WRONG_STEPS: dict[str, Step] = {
     "your points follow plain SGD: the velocity must carry the past steps into this one.": (
         lambda p, g, v, lr, mu: (p - lr * g, v)
     ),
+    "that is classical momentum, section 3's momentum_step: Nesterov's step adds the new "
+    "velocity once more, scaled by the momentum (point + momentum x velocity - rate x "
+    "gradient), so it moves where the velocity is about to take it.": (
+        lambda p, g, v, lr, mu: (p + (mu * v - lr * g), mu * v - lr * g)
+    ),
     "you average the gradients, (1 - momentum) x gradient: that is Adam's first moment, never "
     "larger than one gradient; Keras's velocity adds them up undamped.": (
         lambda p, g, v, lr, mu: (p - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g)
     ),
-    "that is Nesterov's momentum (SGD(nesterov=True)), which looks ahead; the exercise asks for "
-    "the classical one.": (
-        lambda p, g, v, lr, mu: (p + mu * (mu * v - lr * g) - lr * g, mu * v - lr * g)
-    ),
     "your point moves uphill: the velocity already holds minus the gradient, so add it.": (
-        lambda p, g, v, lr, mu: (p - (mu * v - lr * g), mu * v - lr * g)
+        lambda p, g, v, lr, mu: (p - (mu * (mu * v - lr * g) - lr * g), mu * v - lr * g)
     ),
 }
 
 
 def _follows(step: Step) -> Callable[[np.ndarray], bool]:
     """A predicate: a path is the one ``step`` takes, within the tolerance."""
-    reference = momentum_path(step)
+    reference = nesterov_path(step)
     return lambda path: np.allclose(path, reference, rtol=0, atol=TRAJECTORY_TOLERANCE)
 
 
 def _first_difference(path: np.ndarray) -> str:
-    step = int(np.argmax(np.abs(path - keras_momentum_path()).max(axis=1) > TRAJECTORY_TOLERANCE))
-    mine, keras = (np.round(p[step], 4).tolist() for p in (path, keras_momentum_path()))
+    step = int(np.argmax(np.abs(path - keras_nesterov_path()).max(axis=1) > TRAJECTORY_TOLERANCE))
+    mine, keras = (np.round(p[step], 4).tolist() for p in (path, keras_nesterov_path()))
     return (
         f"after step {step} your point is {mine}, Keras's {keras}: velocity = momentum x "
-        "velocity - rate x gradient, then point = point + velocity."
+        "velocity - rate x gradient, then point = point + momentum x velocity - rate x gradient."
     )
 
 
-check_momentum_step = Check(
-    hint="write momentum_step(point, gradient, velocity, learning_rate, momentum) returning "
-    "(new_point, new_velocity) as Keras's SGD(momentum=...) computes them; the velocity starts "
-    "at zero.",
-    read=lambda f: momentum_path(as_function(f, "momentum_step(point, gradient, velocity, ...)")),
-    right=lambda path: np.allclose(path, keras_momentum_path(), rtol=0, atol=TRAJECTORY_TOLERANCE),
-    solved=f"your {MOMENTUM_STEPS} steps follow Keras's SGD(momentum={MOMENTUM}) within "
-    f"{TRAJECTORY_TOLERANCE:g}: the velocity adds up past gradients, so on a steady slope the "
-    f"steps grow to about 1/(1 - {MOMENTUM}) = 10 plain ones (v = momentum v + g, point -= rate "
-    "v is the same path with the rate outside the velocity).",
+check_nesterov_step = Check(
+    hint="write nesterov_step(point, gradient, velocity, learning_rate, momentum) returning "
+    "(new_point, new_velocity) as Keras's SGD(momentum=..., nesterov=True) computes them; the "
+    "velocity starts at zero.",
+    read=lambda f: nesterov_path(as_function(f, "nesterov_step(point, gradient, velocity, ...)")),
+    right=lambda path: np.allclose(path, keras_nesterov_path(), rtol=0, atol=TRAJECTORY_TOLERANCE),
+    solved=f"your {NESTEROV_STEPS} steps follow Keras's SGD(momentum={MOMENTUM}, nesterov=True) "
+    f"within {TRAJECTORY_TOLERANCE:g}: each step goes where the velocity is about to take the "
+    "point, so it brakes earlier than classical momentum when the slope turns (v = momentum v "
+    "+ g, point -= rate (g + momentum v) is the same path with the rate outside the velocity).",
     mistakes={_follows(step): message for message, step in WRONG_STEPS.items()},
     otherwise=_first_difference,
 )
