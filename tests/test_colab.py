@@ -64,7 +64,7 @@ def test_write_colab_cells_is_idempotent_and_fixes_a_wrong_badge(tmp_path):
 
 def test_write_colab_cells_hides_the_set_up_and_parameters_cells_only(tmp_path):
     path = tmp_path / "08_tags.ipynb"
-    parameters = new_code_cell('PROFILE = None  # overridden by papermill')
+    parameters = new_code_cell("PROFILE = None  # overridden by papermill")
     parameters.metadata["tags"] = ["parameters"]
     nb = new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# 08 · Tags"), parameters, new_code_cell("x = 1")]

@@ -28,11 +28,15 @@ def repository_url(root: Path | None = None) -> str:
     return tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"].rstrip("/")
 
 
+def colab_link(path: Path, url: str) -> str:
+    """Colab's address of the notebook at ``path`` (under notebooks/) on the main branch."""
+    github = url.removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{github}/blob/main/notebooks/{path.name}"
+
+
 def colab_badge(path: Path, url: str) -> str:
     """The Markdown "Open in Colab" badge for the notebook at ``path`` (under notebooks/)."""
-    github = url.removeprefix("https://github.com/")
-    target = f"https://colab.research.google.com/github/{github}/blob/main/notebooks/{path.name}"
-    return f"[![Open In Colab]({BADGE_IMAGE})]({target})"
+    return f"[![Open In Colab]({BADGE_IMAGE})]({colab_link(path, url)})"
 
 
 def colab_setup_source(url: str) -> str:
