@@ -141,10 +141,12 @@ def test_figures_render_and_math_is_typeset(page, base_url):
     assert page.errors == [], page.errors
 
 
-def test_chapters_have_colab_and_source_buttons(page, base_url):
+def test_chapters_have_colab_and_source_buttons_and_visible_exercises(page, base_url):
     url = colab.repository_url(ROOT)
     for name in CHAPTERS:
         visit(page, f"{base_url}{name}.html")
+        exercise_code = page.locator("section#exercises .cell_input")
+        assert exercise_code.count() >= 1 and exercise_code.first.is_visible(), name
         hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
         notebook = Path("notebooks") / f"{name}.ipynb"
         assert colab.colab_link(notebook, url) in hrefs, name
