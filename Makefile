@@ -76,7 +76,8 @@ data: $(INSTALLED)
 
 test: unit-test nbval
 
-unit-test: $(INSTALLED)
+# The book's extra too: tests/test_book.py builds a small book.
+unit-test: $(INSTALLED) $(VENV)/.installed-book
 	@MPLBACKEND=Agg $(BIN)/pytest -p no:cacheprovider --ignore=tests/browser tests
 
 # The regression re-runs notebooks on the smoke budget unless told otherwise, once per oneDNN
@@ -103,14 +104,19 @@ nbval: $(INSTALLED)
 	 if [ -n "$$failed" ]; then echo "nbval failed:$$failed"; exit 1; fi; \
 	 if [ $$runs = 0 ]; then echo "nbval checked nothing (NBVAL_ISAS empty?)"; exit 1; fi
 
-# A static site of the executed notebooks, and its test in a real (headless) browser.
-html: $(INSTALLED)
-	@$(BIN)/python -m cnnlab_build site build/html $(NOTEBOOKS)
+# The course book of the executed notebooks (Sphinx, MyST-NB, never re-executed; works offline)
+# and its test in a real browser: Playwright on the system Chromium, installed from Debian if
+# missing (Playwright's own browser download is not used).
+# Each extra is installed once per venv (again when the pins or dependency lists change).
+$(VENV)/.installed-%: $(INSTALLED)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check $(REQUIREMENTS) -e '.[$*]'
+	@touch $@
 
-test-html: $(INSTALLED)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	 { apt-get update -qq && apt-get install -y -qq chromium chromium-driver; }
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[browser]'
+html: $(VENV)/.installed-book
+	@MPLBACKEND=Agg $(BIN)/python -m cnnlab_build book build/html $(NOTEBOOKS)
+
+test-html: html $(VENV)/.installed-browser
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 	@$(BIN)/pytest -p no:cacheprovider tests/browser
 
 # The lesson code is written in the notebooks; cells marked `#| export cnnlab.NAME` are

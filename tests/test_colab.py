@@ -60,3 +60,22 @@ def test_write_colab_cells_is_idempotent_and_fixes_a_wrong_badge(tmp_path):
     assert cells[1].source == colab.colab_setup_source(url) and cells[2].source == "x = 1"
     assert colab.write_colab_cells(path, "https://github.com/other/fork")
     assert "github/other/fork/blob" in nbformat.read(path, as_version=4).cells[0].source
+
+
+def test_write_colab_cells_hides_the_set_up_and_parameters_cells_only(tmp_path):
+    path = tmp_path / "08_tags.ipynb"
+    parameters = new_code_cell("PROFILE = None  # overridden by papermill")
+    parameters.metadata["tags"] = ["parameters"]
+    nb = new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# 08 · Tags"), parameters, new_code_cell("x = 1")]
+    )
+    nbformat.write(nb, path)
+    assert colab.write_colab_cells(path, "https://github.com/someone/course")
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.metadata.get("tags", []) for c in cells] == [
+        [],
+        [colab.HIDDEN],
+        ["parameters", colab.HIDDEN],
+        [],
+    ]
+    assert not colab.write_colab_cells(path, "https://github.com/someone/course")

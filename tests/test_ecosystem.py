@@ -5,13 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "ci.yml"
+PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 
 
-def test_workflow_matches_the_published_schema():
+def test_every_workflow_matches_the_published_schema():
+    assert {WORKFLOW, PAGES} <= set(WORKFLOWS)
     result = subprocess.run(
         [
             sys.executable,
@@ -19,7 +23,7 @@ def test_workflow_matches_the_published_schema():
             "check_jsonschema",
             "--builtin-schema",
             "vendor.github-workflows",
-            str(WORKFLOW),
+            *map(str, WORKFLOWS),
         ],
         capture_output=True,
         text=True,
@@ -51,11 +55,14 @@ CURRENT_MAJORS = {
     "actions/setup-python": 7,
     "actions/cache/restore": 6,
     "actions/cache/save": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
 }
 
 
-def test_workflow_uses_current_majors_of_the_actions():
-    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_uses_current_majors_of_the_actions(path):
+    jobs = yaml.safe_load(path.read_text())["jobs"]
     used = [s["uses"] for job in jobs.values() for s in job["steps"] if "uses" in s]
     for action in used:
         name, _, version = action.partition("@v")
@@ -128,3 +135,20 @@ def test_readme_commands_are_real_targets_and_ci_runs_the_test_command():
         assert dry.returncode == 0, f"{command}: {dry.stderr}"
     ci_lines = [ln.split("#")[0].strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert "make test" in ci_lines, ".ci/run must call the README's test command"
+
+
+def test_pages_builds_the_book_on_push_to_main_and_deploys_with_least_rights():
+    workflow = yaml.safe_load(PAGES.read_text())
+    assert workflow[True]["push"] == {"branches": ["main"]}  # YAML 1.1 reads `on` as True
+    assert workflow["permissions"] == {"contents": "read"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "permissions" not in build
+    assert "make html" in [s.get("run") for s in build["steps"]]
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "build/html"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    (step,) = deploy["steps"]
+    assert step["uses"].startswith("actions/deploy-pages@") and step["id"] == "deployment"
+    assert "steps.deployment.outputs.page_url" in deploy["environment"]["url"]

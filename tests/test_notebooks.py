@@ -90,6 +90,8 @@ def test_title_badge_and_colab_setup_come_first(path):
     assert "".join(code[0]["source"]) == colab.colab_setup_source(url)
     assert code[0]["outputs"] == [], "the Colab set-up must print nothing outside Colab"
     assert "parameters" in code[1]["metadata"].get("tags", [])
+    # The book leaves both out; `make badges` sets the tags.
+    assert all(colab.HIDDEN in c["metadata"].get("tags", []) for c in code[:2])
     assert "set_seed(" in "".join(code[2]["source"]), "seed before anything random"
 
 

@@ -38,7 +38,7 @@ def project(tmp_path, monkeypatch):
     write(tmp_path / "src/cnnlab/shapes.py", "SIZE = 1\n")
     write(tmp_path / "src/cnnlab/paths.py", "def build():\n    from cnnlab.shapes import SIZE\n")
     write(tmp_path / "src/cnnlab/data.py", "ROWS = 3\n")
-    write(tmp_path / "src/cnnlab_build/site.py", "PAGE = 1\n")
+    write(tmp_path / "src/cnnlab_build/book.py", "PAGE = 1\n")
     uses_paths = notebook(tmp_path / "a.ipynb", "from cnnlab import paths", "print(1)")
     uses_data = notebook(tmp_path / "b.ipynb", "import cnnlab.data", "%matplotlib inline\nx = 2")
     for path in (uses_paths, uses_data):
@@ -66,7 +66,7 @@ def test_markdown_and_tooling_edits_change_nothing(project):
     nb = nbformat.read(a, as_version=4)
     nb.cells[0].source = "# a new title, and more prose"
     nbformat.write(nb, a)
-    write(root / "src/cnnlab_build/site.py", "PAGE = 2\n")
+    write(root / "src/cnnlab_build/book.py", "PAGE = 2\n")
     assert plan.changes(a, root, "full") == [] and plan.changes(b, root, "full") == []
 
 

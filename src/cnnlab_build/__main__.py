@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from cnnlab.paths import project_root
-from cnnlab_build import colab, export, instructor, nbval_modes, plan, runner, site
+from cnnlab_build import book, colab, export, instructor, nbval_modes, plan, runner
 
 PROFILE_VARIABLE = "CNNLAB_PROFILE"  # full (default) or smoke
 NO_CACHE_VARIABLE = "CNNLAB_NO_CACHE"  # 1: retrain instead of reusing stored trainings
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch ``run``, ``plan``, ``list``, ``colab``, ``export``, ``site`` and ``instructor``."""
+    """Dispatch ``run``, ``plan``, ``list``, ``colab``, ``export``, ``book`` and ``instructor``."""
     parser = argparse.ArgumentParser(prog="python -m cnnlab_build")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute notebooks whose inputs changed, in place")
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     exporting = sub.add_parser("export", help="write the notebooks' `#| export` cells to cnnlab")
     exporting.add_argument("--check", action="store_true", help="only fail if they differ")
     exporting.add_argument("notebooks", nargs="+", type=Path)
-    html = sub.add_parser("site", help="render the notebooks and an index into a folder")
+    html = sub.add_parser("book", help="build the book of the executed notebooks into a folder")
     html.add_argument("out_dir", type=Path)
     html.add_argument("notebooks", nargs="+", type=Path)
     edition = sub.add_parser("instructor", help="the notebooks with solved exercises, executed")
@@ -74,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
             if colab.write_colab_cells(path, url):
                 print(f"updated {path}")
         return 0
-    print(site.build_site(args.notebooks, args.out_dir))
+    try:
+        index = book.build_book(args.notebooks, args.out_dir, project_root())
+    except book.BookError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(index)
     return 0
 
 
