@@ -58,6 +58,18 @@ def test_check_fails_while_the_module_and_the_cells_disagree(project):
     assert "2 * x" in (root / "src/cnnlab/tiny.py").read_text()  # --check writes nothing
 
 
+def test_a_module_whose_cells_are_gone_is_reported(project):
+    root, path = project
+    export.export([path], root)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = nb.cells[:2]  # both marked cells deleted
+    nbformat.write(nb, path)
+    problems = export.export([path], root, check=True)
+    assert problems == [
+        "src/cnnlab/tiny.py was generated but no notebook cell exports it now: delete it"
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [

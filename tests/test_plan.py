@@ -92,6 +92,8 @@ def test_runner_skips_an_up_to_date_notebook_and_runs_a_changed_one(project, cap
     root, a, _ = project
     assert runner.run([a]) == 0
     assert capsys.readouterr().out == f"up to date {a}\n"
+    assert runner.run([a], retrain=True) == 0  # CNNLAB_NO_CACHE=1: stored trainings replaced
+    assert capsys.readouterr().out.startswith(f"running {a} (profile full): retrain")
     write(root / "src/cnnlab/paths.py", "def build():\n    return 1\n")
     assert runner.run([a]) == 0
     out = capsys.readouterr().out

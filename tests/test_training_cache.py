@@ -111,11 +111,25 @@ def test_retrain_ignores_and_replaces_what_is_stored(tmp_path):
     assert fit(compiled(), TrainingCache(tmp_path)).reused
 
 
-def test_a_damaged_entry_is_trained_again(tmp_path):
+@pytest.mark.parametrize(
+    ("damaged", "content"),
+    [
+        (training_cache.WEIGHTS_FILE, b"not an npz"),
+        (training_cache.WEIGHTS_FILE, b"PK\x03\x04 a truncated zip"),
+        (training_cache.RECORD_FILE, b'{"key": "wrong"}'),
+        (training_cache.RECORD_FILE, b"{not json"),
+    ],
+)
+def test_a_damaged_entry_is_trained_again_from_the_initial_weights(tmp_path, damaged, content):
     cache = TrainingCache(tmp_path)
-    run = fit(compiled(), cache)
-    (cache.entry("net", run.key) / training_cache.WEIGHTS_FILE).write_bytes(b"not an npz")
-    assert not fit(compiled(), cache).reused
+    first = fit(compiled(), cache)
+    entry = cache.entry("net", first.key)
+    if damaged == training_cache.RECORD_FILE and b"wrong" in content:
+        # A record without its history, but with the right key: the weights must not load.
+        content = f'{{"key": "{first.key}"}}'.encode()
+    (entry / damaged).write_bytes(content)
+    again = fit(compiled(), cache)
+    assert not again.reused and again.history == first.history  # same start, same result
 
 
 def test_a_cached_training_needs_its_data_described_and_no_hidden_callbacks(tmp_path):

@@ -132,7 +132,11 @@ class TrainingCache:
         return self.folder / f"{safe}-{key[:16]}"
 
     def load(self, model: keras.Model, name: str, key: str) -> TrainingRun | None:
-        """Set ``model``'s weights from the stored training and return its record, or None."""
+        """Set ``model``'s weights from the stored training and return its record, or None.
+
+        Only the weights come back, not the optimizer's state (step count, moments) nor the
+        seed states of random layers: a reused model is for evaluation, not for more training.
+        """
         entry = self.entry(name, key)
         if self.retrain or not (entry / RECORD_FILE).is_file():
             return None
@@ -140,18 +144,20 @@ class TrainingCache:
             record = json.loads((entry / RECORD_FILE).read_text())
             if record.get("key") != key:
                 return None
+            run = TrainingRun(
+                history=record["history"],
+                seconds_per_epoch=record["seconds_per_epoch"],
+                key=key,
+                reused=True,
+                trained_at=record.get("trained_at", ""),
+            )
             with np.load(entry / WEIGHTS_FILE) as stored:
                 weights = [stored[f"w{i}"] for i in range(len(stored.files))]
+            # Last, and all at once: a damaged entry leaves the model as it was built.
             model.set_weights(weights)
-        except (OSError, ValueError, KeyError):  # damaged or from another layout: train again
+        except Exception:  # noqa: BLE001  (damaged, truncated or another layout: train again)
             return None
-        return TrainingRun(
-            history=record["history"],
-            seconds_per_epoch=record["seconds_per_epoch"],
-            key=key,
-            reused=True,
-            trained_at=record.get("trained_at", ""),
-        )
+        return run
 
     def store(self, model: keras.Model, name: str, run: TrainingRun) -> None:
         """Store ``model``'s trained weights and ``run``'s record under its key, atomically."""

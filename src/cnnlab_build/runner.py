@@ -173,7 +173,9 @@ def _run_each(paths: list[Path], force: bool, parameters: dict[str, object]) -> 
             print(f"FAILED {path}: no such notebook", file=sys.stderr)
             return 1
         root = project_root(path.resolve().parent)
-        reasons = ["forced"] if force else plan.changes(path, root, profile)
+        # RETRAIN re-runs even an up-to-date notebook: stored trainings are to be replaced.
+        forced = ["forced"] if force else ["retrain"] if parameters["RETRAIN"] else []
+        reasons = forced or plan.changes(path, root, profile)
         if not reasons:
             print(f"up to date {path}")
             continue

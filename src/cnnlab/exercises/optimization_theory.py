@@ -25,7 +25,7 @@ from cnnlab.exercises import (
 from cnnlab.update_rules import saddle_gradient
 
 # Exercise 1: whether each rate's training loss stays finite for 30 epochs of
-# toy_problems.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
+# lr_sweep.learning_rate_sweep(..., epochs=30, seed=42). Precomputed so the check is instant;
 # tests/test_exercises_optimization_theory.py re-runs the grid to keep this table honest. Only
 # finite or not is kept: the epoch a chaotic run overflows at may differ from CPU to CPU.
 STABLE_RATE_GRID = (0.2, 0.22, 0.25, 0.27, 0.3)
