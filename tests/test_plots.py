@@ -159,3 +159,13 @@ def test_network_diagram_draws_one_box_per_block_with_its_output_shape():
     assert len(texts) == 3  # image, the two "a_" layers as one block, gap
     assert texts[1] == "a\nConv2D\n8x8x4\n132 weights"  # 3*3*3*4 + 4 + 4*4 + 4
     assert fig.axes[0].get_title().startswith("tiny: 132 weights")
+
+
+def test_a_long_network_wraps_into_rows_of_readable_width():
+    import keras
+
+    layers = [keras.layers.Dense(2, name=f"d{i}") for i in range(15)]
+    model = keras.Sequential([keras.Input((2,)), *layers], name="long")
+    fig = network_diagram(model, per_row=7)
+    width, height = fig.get_size_inches() * fig.dpi
+    assert width <= 2000 and height > 2 * 0.6 * fig.dpi  # three rows, not one 35-inch row

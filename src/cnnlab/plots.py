@@ -225,23 +225,27 @@ def _block_label(layers: list, name: str) -> str:
     return f"{name}\n{what}\n{shape}" + (f"\n{params:,} weights" if params else "")
 
 
-def network_diagram(model: keras.Model, block_of: Callable[[str], str] = str) -> Figure:
-    """A model as a row of boxes from input to output, one box per block of layers.
+def network_diagram(
+    model: keras.Model, block_of: Callable[[str], str] = str, per_row: int = 7
+) -> Figure:
+    """A model as rows of boxes from input to output, one box per block of layers.
 
     ``block_of`` maps a layer's name to its block's (default: every layer its own box); the
     layers of a block, e.g. an Inception module's ``inception1_*``, are drawn as one box with
     the shape of its last layer's output, so a network with branches still reads left to right.
+    A long network wraps after ``per_row`` boxes, so the figure keeps a readable width.
     """
     blocks: dict[str, list] = {}
     for layer in model.layers:
         blocks.setdefault(block_of(layer.name), []).append(layer)
-    width, height, gap = 1.9, 1.5, 2.3
-    fig, ax = plt.subplots(figsize=(gap * len(blocks) + 0.4, 2.3))
-    for i, (name, layers) in enumerate(blocks.items()):
-        x = i * gap
+    width, height, gap, row_gap = 1.9, 1.5, 2.3, 2.1
+    columns, rows = min(len(blocks), per_row), -(-len(blocks) // per_row)
+    fig, ax = plt.subplots(figsize=(gap * columns + 0.4, 0.6 + row_gap * rows))
+    centres = [(i % per_row * gap, -(i // per_row) * row_gap) for i in range(len(blocks))]
+    for (x, y), (name, layers) in zip(centres, blocks.items(), strict=True):
         ax.add_patch(
             FancyBboxPatch(
-                (x - width / 2, -height / 2),
+                (x - width / 2, y - height / 2),
                 width,
                 height,
                 boxstyle="round,pad=0,rounding_size=0.12",
@@ -249,15 +253,19 @@ def network_diagram(model: keras.Model, block_of: Callable[[str], str] = str) ->
                 edgecolor="#333333",
             )
         )
-        ax.text(x, 0, _block_label(layers, name), ha="center", va="center", fontsize=8)
-        if i:
-            ax.annotate(
-                "",
-                xy=(x - width / 2, 0),
-                xytext=(x - gap + width / 2, 0),
-                arrowprops={"arrowstyle": "->", "color": "#333333"},
-            )
-    ax.set(xlim=(-width / 2 - 0.2, (len(blocks) - 1) * gap + width / 2 + 0.2), ylim=(-1, 1))
+        ax.text(x, y, _block_label(layers, name), ha="center", va="center", fontsize=8)
+    for (x0, y0), (x1, y1) in zip(centres, centres[1:], strict=False):
+        same_row = y0 == y1
+        ax.annotate(
+            "",
+            xy=(x1 - width / 2, y1) if same_row else (x1, y1 + height / 2),
+            xytext=(x0 + width / 2, y0) if same_row else (x0, y0 - height / 2),
+            arrowprops={"arrowstyle": "->", "color": "#333333"},
+        )
+    ax.set(
+        xlim=(-width / 2 - 0.2, (columns - 1) * gap + width / 2 + 0.2),
+        ylim=(-(rows - 1) * row_gap - height / 2 - 0.2, height / 2 + 0.2),
+    )
     ax.set_title(f"{model.name}: {model.count_params():,} weights, output shapes per example")
     ax.axis("off")
     fig.tight_layout()
