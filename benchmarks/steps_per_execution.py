@@ -20,7 +20,7 @@ import keras  # noqa: E402
 
 from cnnlab import data, inception, pipelines, splits, training  # noqa: E402
 from cnnlab.cifar_recipe import augment_cifar  # noqa: E402
-from cnnlab.hardware import fastest_precision  # noqa: E402
+from cnnlab.hardware import native_reduced_precision  # noqa: E402
 from cnnlab.repro import DEFAULT_SEED, set_seed  # noqa: E402
 
 # The batch size and augmentation of 05's two recipes: the report's and the improved one.
@@ -36,7 +36,7 @@ def main() -> None:
     if args.steps < training.STEPS_PER_EXECUTION:
         parser.error(f"--steps must be at least {training.STEPS_PER_EXECUTION} (one call)")
     set_seed()
-    precision = fastest_precision()
+    precision = native_reduced_precision()
     print(precision)
     (images, labels), _ = data.cifar10()
     kept, _held = splits.stratified_holdout(labels, 5000, seed=DEFAULT_SEED)

@@ -1,4 +1,7 @@
-"""bfloat16 is chosen only where the machine computes it natively, and the reason is stated."""
+"""A 16-bit precision is chosen only where the training device computes it natively, and why."""
+
+import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -34,20 +37,76 @@ def test_cpu_bfloat16_needs_the_flags_and_onednn_allowed_to_use_them(
     assert reason in why
 
 
-def test_fastest_precision_falls_back_to_float32_with_a_reason(monkeypatch):
-    monkeypatch.setattr(hardware, "gpu_bfloat16", lambda: None)
-    monkeypatch.setattr(hardware, "cpu_flags", lambda: AVX2_CPU)
-    choice = hardware.fastest_precision()
-    assert choice.policy == "float32"
-    assert str(choice) == (
-        "precision: float32 (no bfloat16 hardware in use: "
-        "the CPU reports neither AVX512_BF16 nor AMX)"
+# Device details as tf.config.experimental.get_device_details reports them.
+A100 = {"device_name": "NVIDIA A100-SXM4-40GB", "compute_capability": (8, 0)}
+T4 = {"device_name": "Tesla T4", "compute_capability": (7, 5)}
+V100 = {"device_name": "Tesla V100-SXM2-16GB", "compute_capability": (7, 0)}
+P100 = {"device_name": "Tesla P100-PCIE-16GB", "compute_capability": (6, 0)}
+NO_CAPABILITY = {"device_name": "AMD Instinct MI210"}
+
+
+@pytest.mark.parametrize(
+    ("gpus", "policy", "text"),
+    [
+        (
+            [A100],
+            "mixed_bfloat16",
+            "native reduced precision: mixed_bfloat16 (GPU NVIDIA A100-SXM4-40GB, compute "
+            "capability 8.0: bfloat16 is native from 8.0)",
+        ),
+        (
+            [T4],
+            "mixed_float16",
+            "native reduced precision: mixed_float16 (GPU Tesla T4, compute capability 7.5: "
+            "float16 tensor cores from 7.0, bfloat16 only from 8.0)",
+        ),
+        ([V100], "mixed_float16", "GPU Tesla V100-SXM2-16GB, compute capability 7.0: float16"),
+        (
+            [P100],
+            "float32",
+            "native reduced precision: none, so float32 (GPU Tesla P100-PCIE-16GB, compute "
+            "capability 6.0: no float16 tensor cores (7.0) nor bfloat16 (8.0))",
+        ),
+        ([NO_CAPABILITY], "float32", "GPU AMD Instinct MI210 reports no compute capability"),
+        ([A100, T4], "mixed_float16", "GPU Tesla T4"),  # the least capable GPU decides
+        ([T4, NO_CAPABILITY], "float32", "no compute capability"),
+    ],
+)
+def test_a_gpu_decides_by_its_compute_capability_whatever_the_cpu(gpus, policy, text):
+    # The CPU has bfloat16 here: with a GPU visible it is not where the training runs.
+    choice = hardware.native_reduced_precision(gpus, AMX_CPU, {})
+    assert choice.policy == policy
+    assert text in str(choice)
+
+
+@pytest.mark.parametrize(
+    ("flags", "environ", "text"),
+    [
+        (AMX_CPU, {}, "mixed_bfloat16 (no GPU; the CPU reports amx_bf16, avx512_bf16)"),
+        (AVX2_CPU, {}, "none, so float32 (no GPU; the CPU reports neither AVX512_BF16 nor AMX)"),
+        (
+            AMX_CPU,
+            {"ONEDNN_MAX_CPU_ISA": "AVX2"},
+            "none, so float32 (no GPU; ONEDNN_MAX_CPU_ISA=AVX2 hides the CPU's amx_bf16, "
+            "avx512_bf16)",
+        ),
+    ],
+)
+def test_without_a_gpu_the_cpu_decides(flags, environ, text):
+    choice = hardware.native_reduced_precision([], flags, environ)
+    assert str(choice) == f"native reduced precision: {text}"
+
+
+def test_gpu_details_are_what_tensorflow_reports_for_each_gpu(monkeypatch):
+    # A fake tensorflow module with two GPUs: the real one sees no GPU here.
+    details = {"GPU:0": T4, "GPU:1": A100}
+    config = SimpleNamespace(
+        list_physical_devices=lambda kind: list(details) if kind == "GPU" else [],
+        experimental=SimpleNamespace(get_device_details=details.get),
     )
-
-
-def test_a_bfloat16_gpu_wins(monkeypatch):
-    monkeypatch.setattr(hardware, "gpu_bfloat16", lambda: "GPU A100 (compute capability 8.0)")
-    assert hardware.fastest_precision().policy == "mixed_bfloat16"
+    monkeypatch.setitem(sys.modules, "tensorflow", SimpleNamespace(config=config))
+    assert hardware.gpu_details() == [T4, A100]
+    assert hardware.native_reduced_precision(flags=AMX_CPU).policy == "mixed_float16"
 
 
 def test_cpu_bfloat16_on_this_machine_matches_what_it_reports():

@@ -1,16 +1,26 @@
 """What the machine can do, read off the machine: speed-ups are used only where they exist.
 
-bfloat16 is fast only with hardware support: on CPUs through oneDNN with AVX512_BF16 or AMX
-(elsewhere oneDNN either emulates it slowly or, as seen under ``ONEDNN_MAX_CPU_ISA=AVX2``,
-fails to create its convolution primitive), on NVIDIA GPUs from compute capability 8.0.
+The reduced precision chosen is one the device that trains computes natively. A visible GPU is
+where TensorFlow places the training, so it alone decides: NVIDIA GPUs compute bfloat16
+natively from compute capability 8.0 (Ampere) and float16 on tensor cores from 7.0 (Volta,
+Turing: Colab's T4 is 7.5), the threshold TensorFlow's own mixed_float16 compatibility check
+uses (the GTX 16 series, 7.5 without tensor cores, passes it too). Without a GPU the CPU
+decides: bfloat16 through oneDNN with AVX512_BF16 or AMX (elsewhere oneDNN either emulates it
+slowly or, as seen under ``ONEDNN_MAX_CPU_ISA=AVX2``, fails to create its convolution
+primitive); CPUs with float16 instructions also have bfloat16, so float16 is not considered
+there. Where both are native bfloat16 is chosen: it has float32's exponent range, so it needs
+no loss scaling. ``mixed_float16`` does: Keras 3's ``Model.compile`` wraps the optimizer in a
+``LossScaleOptimizer`` for a model built under that policy (``auto_scale_loss=True``); a
+hand-written training loop has to scale the loss itself.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 # oneDNN ISA caps (ONEDNN_MAX_CPU_ISA) that still include bfloat16 instructions; DEFAULT
@@ -27,6 +37,7 @@ BF16_ONEDNN_ISAS = {
     "ALL",
 }
 MIN_BF16_GPU_CAPABILITY = (8, 0)
+MIN_FP16_GPU_CAPABILITY = (7, 0)
 
 
 def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
@@ -47,17 +58,14 @@ def onednn_enabled(environ: Mapping[str, str] | None = None) -> bool:
     return env.get("TF_ENABLE_ONEDNN_OPTS", "1").strip().lower() not in ("0", "false")
 
 
-def gpu_bfloat16() -> str | None:
-    """A description of the first GPU that computes in bfloat16 natively, or None."""
+def gpu_details() -> list[dict[str, Any]]:
+    """What TensorFlow reports about each visible GPU (name, compute capability); [] without."""
     import tensorflow as tf
 
-    for gpu in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(gpu)
-        capability = details.get("compute_capability")
-        if capability and tuple(capability) >= MIN_BF16_GPU_CAPABILITY:
-            name = details.get("device_name", gpu.name)
-            return f"GPU {name} (compute capability {capability[0]}.{capability[1]})"
-    return None
+    return [
+        tf.config.experimental.get_device_details(gpu)
+        for gpu in tf.config.list_physical_devices("GPU")
+    ]
 
 
 def cpu_bfloat16(
@@ -84,15 +92,43 @@ class PrecisionChoice:
     reason: str
 
     def __str__(self) -> str:
-        return f"precision: {self.policy} ({self.reason})"
+        if self.policy == "float32":
+            return f"native reduced precision: none, so float32 ({self.reason})"
+        return f"native reduced precision: {self.policy} ({self.reason})"
 
 
-def fastest_precision() -> PrecisionChoice:
-    """``mixed_bfloat16`` where the GPU or CPU computes bfloat16 natively, else ``float32``."""
-    gpu = gpu_bfloat16()
-    if gpu:
-        return PrecisionChoice("mixed_bfloat16", f"{gpu} supports bfloat16")
-    supported, reason = cpu_bfloat16()
-    if supported:
-        return PrecisionChoice("mixed_bfloat16", reason)
-    return PrecisionChoice("float32", f"no bfloat16 hardware in use: {reason}")
+def _gpu_precision(details: Sequence[Mapping[str, Any]]) -> PrecisionChoice:
+    """The mixed policy every listed GPU computes natively, from its compute capability."""
+    # The least capable GPU decides, as in TensorFlow's own check: TensorFlow trains on the
+    # first GPU, but a distribution strategy would spread the training over all of them.
+    capabilities = [tuple(gpu.get("compute_capability") or ()) for gpu in details]
+    least = min(range(len(details)), key=lambda i: capabilities[i])
+    name, capability = details[least].get("device_name", "GPU"), capabilities[least]
+    if not capability:
+        return PrecisionChoice("float32", f"GPU {name} reports no compute capability (not NVIDIA)")
+    gpu = f"GPU {name}, compute capability {capability[0]}.{capability[1]}"
+    if capability >= MIN_BF16_GPU_CAPABILITY:
+        return PrecisionChoice("mixed_bfloat16", f"{gpu}: bfloat16 is native from 8.0")
+    if capability >= MIN_FP16_GPU_CAPABILITY:
+        return PrecisionChoice(
+            "mixed_float16", f"{gpu}: float16 tensor cores from 7.0, bfloat16 only from 8.0"
+        )
+    return PrecisionChoice("float32", f"{gpu}: no float16 tensor cores (7.0) nor bfloat16 (8.0)")
+
+
+def native_reduced_precision(
+    gpus: Sequence[Mapping[str, Any]] | None = None,
+    flags: set[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> PrecisionChoice:
+    """The mixed policy whose 16-bit type the training device computes natively, else float32.
+
+    ``mixed_bfloat16`` where bfloat16 is native, ``mixed_float16`` on a GPU with float16 tensor
+    cores but no bfloat16, ``float32`` otherwise; ``gpus`` (as ``gpu_details`` returns them),
+    ``flags`` and ``environ`` default to this machine's.
+    """
+    gpus = gpu_details() if gpus is None else gpus
+    if gpus:
+        return _gpu_precision(gpus)
+    supported, reason = cpu_bfloat16(flags, environ)
+    return PrecisionChoice("mixed_bfloat16" if supported else "float32", f"no GPU; {reason}")

@@ -9,7 +9,8 @@ import keras
 
 def dense_logit(layer: keras.layers.Dense, inputs: Any) -> Any:
     """The value a one-unit Dense layer computes before its activation (a sigmoid's logit)."""
-    inputs = keras.ops.cast(inputs, layer.kernel.dtype)  # a mixed-precision body feeds bfloat16
+    # A mixed-precision body feeds bfloat16 or float16; the head's kernel is float32.
+    inputs = keras.ops.cast(inputs, layer.kernel.dtype)
     return keras.ops.matmul(inputs, layer.kernel)[:, 0] + layer.bias[0]
 
 
