@@ -217,10 +217,10 @@ def group_paired_accuracy(
 ) -> PairedDifference:
     """Second model's accuracy minus the first's, both scored on the same resampled groups.
 
-    p-value: twice the smaller share of resamples whose difference is <= 0 or >= 0 (each share
-    counted with one added, so it is never 0), capped at 1. It inverts the percentile interval,
-    so p < 1 - confidence goes with an interval that excludes 0 (up to one resample) and a table
-    cannot print the two disagreeing; identical models get p = 1.
+    p-value: twice the smaller share of resamples whose difference is <= 0 or >= 0, each share
+    (count + 1) / (resamples + 1) so it is never 0, capped at 1. It inverts the percentile
+    interval, so p < 1 - confidence exactly when the interval excludes 0 (up to one resample
+    at the boundary): a table cannot show the two disagreeing. Identical models get p = 1.
     """
     index, n_groups, a = _prepared(
         groups, confidence, resamples, y_true=y_true, first=first, second=second
