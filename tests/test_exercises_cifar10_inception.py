@@ -141,7 +141,7 @@ def conv(filters, kernel=3, strides=1, padding="same"):
         ([conv(64, 7, strides=2), keras.layers.MaxPooling2D(2)], "already shrinks"),
         ([conv(64, 7), keras.layers.MaxPooling2D(4)], "over the budget"),
         ([conv(16), conv(64, 7, strides=4)], "over the budget of 28,416 parameters"),
-        ([keras.layers.MaxPooling2D(4)], "no Conv2D layer"),
+        ([keras.layers.MaxPooling2D(4)], "no convolution"),
         ([conv(32), keras.layers.Dense], "a list of layers"),
         ([keras.layers.Reshape((10, 10))], "do not fit a 32 x 32 x 3 input"),
     ],
