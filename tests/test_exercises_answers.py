@@ -159,6 +159,21 @@ ANSWERS = st.recursive(
 )
 
 
+@pytest.mark.parametrize("name", CHECKS)
+def test_unanswered_gives_the_hint(name):
+    feedback = CHECKS[name](None)
+    assert not feedback.solved and feedback.message.startswith("no answer yet. ")
+    assert len(feedback.message) > len("no answer yet. ") + 20
+
+
+@pytest.mark.parametrize("name", [name for name in CHECKS if name not in RIGHT])
+def test_the_stub_of_a_code_exercise_is_unanswered(name):
+    def stub(*args):
+        raise NotImplementedError("replace this line with your code")
+
+    assert CHECKS[name](stub).message.startswith("no answer yet. ")
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answer=ANSWERS)
 def test_every_check_gives_one_line_and_accepts_only_right_answers(answer):

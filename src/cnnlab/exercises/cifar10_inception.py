@@ -101,6 +101,7 @@ check_branch_receptive_field = Check(
 STEM_OUTPUT = (8, 8, 64)
 BUILT_STEM_PARAMS, BUILT_STEM_MACS = (7 * 7 * 3 + 1) * 64, conv2d_macs(16, 16, 7, 3, 64)
 BUDGET = 3  # times the built stem's parameters and multiply-adds
+PARAMS_BUDGET, MACS_BUDGET = BUDGET * BUILT_STEM_PARAMS, BUDGET * BUILT_STEM_MACS
 
 
 class Stem(NamedTuple):
@@ -153,16 +154,14 @@ check_cifar_stem = Check(
     "multiply-adds.",
     read=measure_stem,
     right=lambda s: (
-        s.output_shape == STEM_OUTPUT
-        and s.first_side == 32
-        and s.params <= BUDGET * BUILT_STEM_PARAMS
-        and s.macs <= BUDGET * BUILT_STEM_MACS
+        (s.output_shape, s.first_side) == (STEM_OUTPUT, 32)
+        and s.params <= PARAMS_BUDGET
+        and s.macs <= MACS_BUDGET
     ),
     solved=lambda s: (
-        f"your stem keeps 32 x 32 through its first convolution and hands "
-        f"inception1 8 x 8 x 64 for {_cost(s)} (the built stem: {BUILT_STEM_PARAMS:,} and "
-        f"{BUILT_STEM_MACS:,}): small kernels at full resolution see the 32-pixel image's detail "
-        "before any is thrown away, at a cost the budget allows."
+        f"your stem keeps 32 x 32 through its first convolution and hands inception1 8 x 8 x 64 "
+        f"for {_cost(s)} (the built stem: {BUILT_STEM_PARAMS:,} and {BUILT_STEM_MACS:,}): small "
+        "kernels at full resolution see the image's detail before any is thrown away."
     ),
     mistakes={
         lambda s: s.output_shape[-1:] != (64,): lambda s: (
@@ -176,14 +175,12 @@ check_cifar_stem = Check(
         ),
         lambda s: s.first_side != 32: "your first convolution already shrinks the image (stride "
         "2 or 'valid' padding): keep 32 x 32 through it.",
-        lambda s: s.macs > BUDGET * BUILT_STEM_MACS: lambda s: (
-            f"{_cost(s)}: over the budget of "
-            f"{BUDGET * BUILT_STEM_MACS:,} multiply-adds. Every layer at 32 x 32 costs 4 times as "
-            "much as at 16 x 16: keep kernels small and channels few at full resolution."
+        lambda s: s.macs > MACS_BUDGET: lambda s: (
+            f"{_cost(s)}: over the budget of {MACS_BUDGET:,} multiply-adds. A layer at 32 x 32 "
+            "costs 4 times as much as at 16 x 16: keep kernels small and channels few there."
         ),
     },
     otherwise=lambda s: (
-        f"{_cost(s)}: over the budget of {BUDGET * BUILT_STEM_PARAMS:,} "
-        "parameters; fewer or smaller kernels."
+        f"{_cost(s)}: over the budget of {PARAMS_BUDGET:,} parameters; fewer or smaller kernels."
     ),
 )

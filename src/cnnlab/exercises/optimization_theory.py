@@ -51,8 +51,8 @@ check_largest_stable_rate = Check(
         **dict.fromkeys(
             (rate for rate, finite in STAYS_FINITE.items() if not finite),
             lambda r: (
-                f"{r:g} diverges (its loss becomes inf or nan) within the {SWEEP_EPOCHS} "
-                "epochs. Try a smaller one."
+                f"{r:g} diverges (its loss becomes inf or nan) within the 30 epochs: try a "
+                "smaller one."
             ),
         ),
     },
@@ -107,7 +107,10 @@ check_state_values = parts_check(
 
 # Exercise 3: section 3's surface (toy_problems.saddle), rate and starts. Along y, SGD's update
 # y - rate (y^3 - y) does not depend on x.
-SADDLE_RATE, SADDLE_STEPS, SADDLE_RADIUS = 0.05, 300, 0.5
+SADDLE_RATE, SADDLE_RADIUS = 0.05, 0.5
+# Each step multiplies y by 1 + rate - rate y^2. Beyond this |y| that factor is below -1, so every
+# step overshoots further and SGD diverges; from below it |y| never grows past max(|y|, 1).
+DIVERGES_ABOVE = math.sqrt((2 + SADDLE_RATE) / SADDLE_RATE)
 SECTION_3_TRAP = (0.3, 0.0)  # section 3 starts at (0.3, 0.001), then runs this one
 
 
@@ -118,16 +121,6 @@ def steps_to_leave(y: float) -> int:
         y -= SADDLE_RATE * (y**3 - y)
         steps += 1
     return steps
-
-
-def diverges(y: float) -> bool:
-    """Whether plain SGD's y overflows within section 3's steps (the update overshoots)."""
-    try:
-        for _ in range(SADDLE_STEPS):
-            y -= SADDLE_RATE * (y**3 - y)
-    except OverflowError:
-        return True
-    return not math.isfinite(y)
 
 
 check_saddle_trap = Check(
@@ -143,9 +136,10 @@ check_saddle_trap = Check(
     mistakes={
         (0, 0): "(0, 0) is the saddle itself: start somewhere else and let SGD get there.",
         SECTION_3_TRAP: f"{SECTION_3_TRAP} is the start section 3 already ran: find another one.",
-        lambda p: diverges(p[1]): lambda p: (
-            f"from y = {p[1]:g} plain SGD diverges: far from the "
-            f"saddle the gradient y^3 - y is so large that a step of rate {SADDLE_RATE} overshoots."
+        lambda p: abs(p[1]) > DIVERGES_ABOVE: lambda p: (
+            f"from y = {p[1]:g} plain SGD diverges: "
+            f"beyond |y| = {DIVERGES_ABOVE:.2f} the gradient y^3 - y is so large that each step of "
+            f"rate {SADDLE_RATE} overshoots further."
         ),
         lambda p: abs(p[1]) < 0.01: lambda p: (
             f"y = {p[1]:g} is tiny but not zero: it grows by "
@@ -165,6 +159,7 @@ check_saddle_trap = Check(
 NESTEROV_RATE, MOMENTUM, NESTEROV_START, NESTEROV_STEPS = 0.05, 0.9, (0.8, 0.05), 40
 TRAJECTORY_TOLERANCE = 1e-4  # Keras steps in float32, the student's NumPy in float64
 Step = Callable[[np.ndarray, np.ndarray, np.ndarray, float, float], Any]
+SIGNATURE = "nesterov_step(point, gradient, velocity, learning_rate, momentum)"
 
 
 @cache
@@ -180,15 +175,7 @@ def nesterov_path(step: object) -> np.ndarray:
 
     def rule(point: np.ndarray, gradient: np.ndarray, state: dict, rate: float) -> tuple:
         velocity = state.get("v", np.zeros(2))
-        out = call(
-            step,
-            "nesterov_step(point, gradient, velocity, ...)",
-            point.copy(),
-            gradient,
-            velocity,
-            rate,
-            MOMENTUM,
-        )
+        out = call(step, SIGNATURE, point.copy(), gradient, velocity, rate, MOMENTUM)
         if not (isinstance(out, tuple | list) and len(out) == 2):
             raise Unusable("nesterov_step must return the pair (new_point, new_velocity).")
         new_point = as_array(out[0], (2,), "a point (x, y)")
@@ -228,9 +215,8 @@ def _first_difference(path: np.ndarray) -> str:
 
 
 check_nesterov_step = Check(
-    hint="write nesterov_step(point, gradient, velocity, learning_rate, momentum) returning "
-    "(new_point, new_velocity) as Keras's SGD(momentum=..., nesterov=True) computes them; the "
-    "velocity starts at zero.",
+    hint=f"write {SIGNATURE} returning (new_point, new_velocity) as Keras's "
+    "SGD(momentum=..., nesterov=True) computes them; the velocity starts at zero.",
     read=nesterov_path,
     right=lambda path: close(path, keras_nesterov_path(), TRAJECTORY_TOLERANCE),
     solved=f"your {NESTEROV_STEPS} steps follow Keras's SGD(momentum={MOMENTUM}, nesterov=True): "
