@@ -29,12 +29,14 @@ MODULES = [
     one_by_one_convolution,
     cifar10_inception,
 ]
-CHECKS = {
+# Every Check of the modules: the notebooks' check_* and the parts some of them are made of.
+ALL_CHECKS = {
     f"{m.__name__.rsplit('.', 1)[1]}.{name}": check
     for m in MODULES
     for name, check in vars(m).items()
     if isinstance(check, Check)
 }
+CHECKS = {name: check for name, check in ALL_CHECKS.items() if ".check_" in name}
 
 
 def test_every_notebook_has_its_checks_and_a_code_exercise():
@@ -70,7 +72,9 @@ def pair(x):
 
 
 def wilson(x):
-    if not isinstance(x, dict) or set(x) != {"interval", "inside"} or x["inside"] is not True:
+    if not isinstance(x, dict) or set(x) != {"interval", "inside"}:
+        return False
+    if not (isinstance(x["inside"], bool | np.bool_) and x["inside"]):
         return False
     ends = pair(x["interval"])
     low, high = brain_tumor_cnn.WILSON.low, brain_tumor_cnn.WILSON.high
@@ -155,6 +159,21 @@ ANSWERS = st.recursive(
 )
 
 
+@pytest.mark.parametrize("name", CHECKS)
+def test_unanswered_gives_the_hint(name):
+    feedback = CHECKS[name](None)
+    assert not feedback.solved and feedback.message.startswith("no answer yet. ")
+    assert len(feedback.message) > len("no answer yet. ") + 20
+
+
+@pytest.mark.parametrize("name", [name for name in CHECKS if name not in RIGHT])
+def test_the_stub_of_a_code_exercise_is_unanswered(name):
+    def stub(*args):
+        raise NotImplementedError("replace this line with your code")
+
+    assert CHECKS[name](stub).message.startswith("no answer yet. ")
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answer=ANSWERS)
 def test_every_check_gives_one_line_and_accepts_only_right_answers(answer):
@@ -198,11 +217,16 @@ def test_a_count_may_be_any_whole_number(value):
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [(name, key) for name, check in CHECKS.items() for key in check.mistakes if not callable(key)],
+    [
+        (name, key)
+        for name, check in ALL_CHECKS.items()
+        for key in check.mistakes
+        if not callable(key)
+    ],
 )
 def test_each_recognised_wrong_value_gets_its_own_message(name, key):
     """No right answer and no earlier mistake shadows a mistake of the table."""
-    check = CHECKS[name]
+    check = ALL_CHECKS[name]
     message = check.mistakes[key]
     feedback = check(key)
     assert not feedback.solved

@@ -70,7 +70,7 @@ W = (ex.WILSON.low, ex.WILSON.high)
 @pytest.mark.parametrize(
     ("given", "phrase"),
     [
-        (answer(W, False), "the interval is right, but 90.62% lies inside"),
+        (answer(W, False), "inside: 90.62% lies inside Wilson's interval. Your interval is right."),
         (answer((100 * W[0], 100 * W[1])), "those are percentages"),
         (answer(W[::-1]), "reversed"),
         *((answer(ends), name.split(" (")[0][:20]) for ends, name in ex.OTHER_INTERVALS.items()),
@@ -188,7 +188,7 @@ def test_hirescam_accepts_the_solution_raw_or_scaled(solutions):
 
 
 def test_the_tiny_model_tells_hirescam_from_grad_cam():
-    _, a, g = ex.cam_parts()
+    _, _, a, g = ex.cam_parts()
     products = (g * a).sum(axis=-1)
     assert products.min() < 0 < products.max()  # so a missing ReLU shows
     grad_cam = np.maximum((g.mean(axis=(0, 1)) * a).sum(axis=-1), 0)
@@ -227,15 +227,6 @@ def _cam(combine):
 def test_hirescam_names_the_mistake(function, phrase):
     feedback = ex.check_hirescam(function)
     assert not feedback.solved and phrase in feedback.message
-
-
-@pytest.mark.parametrize(
-    "check",
-    [ex.check_wilson_interval, ex.check_dense_parameters, ex.check_mcnemar, ex.check_hirescam],
-)
-def test_unanswered(check):
-    feedback = check(None)
-    assert not feedback.solved and feedback.message.startswith("no answer yet")
 
 
 def test_wilson_hint_does_not_hand_out_the_call():

@@ -123,6 +123,24 @@ def test_cifar_stem_accepts_the_solution_as_layers_or_a_model(solution):
     feedback = ex.check_cifar_stem(solution.cifar_stem)
     assert feedback.solved and "19,392 parameters and 5,603,328 multiply-adds" in feedback.message
     assert ex.check_cifar_stem(lambda: keras.Sequential(solution.cifar_stem())).solved
+    inputs = keras.Input((32, 32, 3))
+    outputs = keras.Sequential(solution.cifar_stem())(inputs)
+    assert ex.check_cifar_stem(lambda: keras.Model(inputs, outputs)).solved
+
+
+def test_a_separable_stem_is_costed_kernel_by_kernel():
+    def separable_stem():
+        return [
+            conv(16),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.SeparableConv2D(64, 3, padding="same"),
+            keras.layers.MaxPooling2D(2),
+        ]
+
+    measured = ex.measure_stem(separable_stem)
+    depthwise, pointwise = 16 * 16 * 9 * 16, 16 * 16 * 16 * 64
+    assert measured.macs == 32 * 32 * 9 * 3 * 16 + depthwise + pointwise
+    assert ex.check_cifar_stem(separable_stem).solved
 
 
 def conv(filters, kernel=3, strides=1, padding="same"):
@@ -141,9 +159,10 @@ def conv(filters, kernel=3, strides=1, padding="same"):
         ([conv(64, 7, strides=2), keras.layers.MaxPooling2D(2)], "already shrinks"),
         ([conv(64, 7), keras.layers.MaxPooling2D(4)], "over the budget"),
         ([conv(16), conv(64, 7, strides=4)], "over the budget of 28,416 parameters"),
-        ([keras.layers.MaxPooling2D(4)], "no Conv2D layer"),
+        ([keras.layers.MaxPooling2D(4)], "no convolution"),
         ([conv(32), keras.layers.Dense], "a list of layers"),
         ([keras.layers.Reshape((10, 10))], "do not fit a 32 x 32 x 3 input"),
+        ([conv(16), keras.layers.MaxPooling2D(2), keras.layers.Conv2D(64, 3)], "not 8 x 8 x 64"),
     ],
 )
 def test_cifar_stem_names_the_mistake(layers, message):

@@ -1,10 +1,9 @@
 """Exercises at the end of each notebook: checks that answer with specific feedback.
 
-Each check is a :class:`Check`: how to read the answer (one parser for numbers, counts, pairs,
-records and functions), what is right, and a table of recognised wrong answers with what each
-one gets wrong. Calling it with the student's answer (``None`` while unanswered) returns a
-:class:`Feedback`, never raises. Worked solutions live in ``solutions/`` at the top of the
-repository, outside the notebooks.
+A :class:`Check` is data: how to read the answer (one parser per form, below), the right answer
+and a table {recognised wrong answer: message}. It answers ``None`` (not answered yet) and any
+other object with a one-line :class:`Feedback`, never an exception. Worked solutions are in
+``solutions/``, outside the package.
 """
 
 from __future__ import annotations
@@ -13,14 +12,14 @@ import math
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from numbers import Real
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
-T = TypeVar("T")
-# No answer here is anywhere near this large; beyond it floats lose whole numbers too.
-HUGE = 1e15
+HUGE = 1e15  # no answer is near this; beyond it floats lose whole numbers too
+Message = str | Callable[[Any], str]
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Unusable(Exception):
 
 
 class NotAnswered(Unusable):
-    """The student's function is still the stub: it raises NotImplementedError."""
+    """No answer yet: ``None``, or a function that is still the stub (NotImplementedError)."""
 
 
 def describe(value: object) -> str:
@@ -70,17 +69,14 @@ def as_number(value: object, what: str = "a number") -> float:
         raise Unusable(f"{describe(value)} is not {what}.")
     try:
         number = float(value)
-    except (OverflowError, TypeError, ValueError):
+    except (OverflowError, TypeError, ValueError):  # an int of hundreds of digits, say
         raise Unusable(f"that is far too large to be {what} here.") from None
     if math.isnan(number):
         raise Unusable(f"nan (not a number) is not {what}.")
-    if math.isinf(number) or abs(number) > HUGE:
+    if abs(number) > HUGE:
         raise Unusable(f"{number:g} is far larger than any answer here: give {what}.")
     if 0 < abs(number) < sys.float_info.min:
-        raise Unusable(
-            f"{number:g} is subnormal, too close to 0 for a float to hold: use 0 or a normal "
-            "number."
-        )
+        raise Unusable(f"{number:g} is subnormal, too close to 0 for a float: use 0 or {what}.")
     return number
 
 
@@ -99,20 +95,17 @@ def as_truth(value: object) -> bool:
     raise Unusable(f"{describe(value)} is not True or False.")
 
 
-def pair_of(read: Callable[[object], T], what: str) -> Callable[[object], tuple[T, T]]:
+def pair_of(read: Callable[[object], Any], what: str) -> Callable[[object], tuple[Any, Any]]:
     """A parser of two values in order (tuple, list or 1-d array), each read by ``read``."""
 
-    def read_pair(value: object) -> tuple[T, T]:
+    def read_pair(value: object) -> tuple[Any, Any]:
         if isinstance(value, np.ndarray):
-            if value.shape != (2,):
-                raise Unusable(f"{describe(value)} is not {what}.")
-            value = value.tolist()
+            value = value.tolist()  # a 0-d array gives one number, a 2-d one nested lists
         if isinstance(value, str | bytes):
             raise Unusable(f"{describe(value)} is text: give {what}.")
         if not isinstance(value, tuple | list):
             single = isinstance(value, Real) and not isinstance(value, bool)
-            kind = "a single number" if single else describe(value)
-            raise Unusable(f"{kind} is not {what}.")
+            raise Unusable(f"{'a single number' if single else describe(value)} is not {what}.")
         if len(value) != 2:
             raise Unusable(f"that has {len(value)} values; give {what}.")
         try:
@@ -142,66 +135,63 @@ def record_of(
     return read_record
 
 
-def as_function(value: object, signature: str) -> Callable[..., Any]:
-    """``value`` itself if it can be called; otherwise ``Unusable`` asks for the function."""
-    if not callable(value):
+def call(function: object, signature: str, *args: Any) -> Any:
+    """The student's ``function(*args)``; whatever goes wrong becomes one line of feedback."""
+    if not callable(function):
         raise Unusable(
-            f"{describe(value)} is not a function: define {signature} and pass the function "
+            f"{describe(function)} is not a function: define {signature} and pass the function "
             "itself (its name, without brackets)."
         )
-    return value
-
-
-def call(function: Callable[..., Any], *args: Any) -> Any:
-    """The student's ``function(*args)``; whatever it raises becomes one line of feedback."""
     try:
         return function(*args)
     except NotImplementedError:
         raise NotAnswered() from None
     except Exception as err:  # the student's code may fail in any way
-        first = (str(err).splitlines() or [""])[0][:160]
-        raise Unusable(f"your function raised {type(err).__name__}: {first}") from None
+        raise Unusable(f"your function raised {type(err).__name__}: {first_line(err)}") from None
 
 
-def shape_of(value: Any) -> tuple[int, ...] | None:
-    """NumPy's shape of ``value``, or None if it is not array-like (a ragged list, say)."""
-    try:
-        return tuple(np.shape(value))
-    except Exception:  # any object can come back from a student's function
-        return None
+def first_line(err: Exception) -> str:
+    """The first line of an error's message, at most 160 characters: feedback is one line."""
+    return (str(err).splitlines() or [""])[0][:160]
 
 
-def as_array(value: object, shape: tuple[int, ...], what: str) -> np.ndarray:
-    """What a student's function returned, as a finite float array of exactly ``shape``."""
+def as_array(
+    value: object, shape: tuple[int, ...], what: str, known: Mapping[tuple, str] | None = None
+) -> np.ndarray:
+    """A function's result as finite floats of ``shape``; ``known`` names wrong shapes it knows."""
     try:
         array = np.asarray(value)
     except Exception:  # any object can come back, with any conversion error
         array = np.asarray(None)
     if array.dtype.kind not in "iuf":  # complex, text, truth values, objects
         raise Unusable(f"your function returned {describe(value)}, not {what} of real numbers.")
-    array = array.astype(float)
+    if array.shape != shape and array.squeeze().shape == shape:
+        array = array.squeeze()  # (1, h, w) or (h, w, 1) for (h, w): the same numbers
     if array.shape != shape:
-        raise Unusable(f"your function returned shape {array.shape}; {what} has shape {shape}.")
+        raise Unusable(
+            (known or {}).get(array.shape)
+            or f"your function returned shape {array.shape}; {what} has shape {shape}."
+        )
     if not np.isfinite(array).all():
         raise Unusable("your function returned nan or inf values.")
-    return array
+    return array.astype(float)
 
 
-def near(target: Any, tolerance: float = 0.0) -> Callable[[Any], bool]:
-    """A predicate: the read answer is ``target`` (a number or tuple) within ``tolerance``."""
-    targets = target if isinstance(target, tuple) else (target,)
-
-    def matches(value: Any) -> bool:
-        values = value if isinstance(value, tuple) else (value,)
-        return len(values) == len(targets) and all(
-            isinstance(v, Real) and isinstance(t, Real) and abs(float(v) - float(t)) <= tolerance
-            for v, t in zip(values, targets, strict=True)
-        )
-
-    return matches
+def close(value: Any, target: Any, tolerance: float = 0.0) -> bool:
+    """Whether ``value`` (a number, tuple or array) has ``target``'s shape and is that close."""
+    try:
+        same_shape = np.shape(value) == np.shape(target)
+        return same_shape and bool(np.allclose(value, target, rtol=0, atol=tolerance))
+    except (TypeError, ValueError):  # records and measured models are compared by predicates
+        return False
 
 
-Message = str | Callable[[Any], str]
+def same_output(
+    read: Callable[[object], Any], reference: Callable[..., Any], tolerance: float = 1e-8
+) -> Callable[[Any], bool]:
+    """A predicate: the read answer is what the implementation ``reference`` gives (run once)."""
+    expected = cache(lambda: read(reference))
+    return lambda got: close(got, expected(), tolerance)
 
 
 @dataclass(frozen=True)
@@ -214,13 +204,13 @@ class Check:
     answers the rest. A message is text or a function of the read answer.
     """
 
-    hint: str
     read: Callable[[object], Any]
     right: Any
-    solved: Message
     otherwise: Message
     mistakes: Mapping[Any, Message] = field(default_factory=dict)
     tolerance: float = 0.0
+    hint: str = ""
+    solved: Message = ""
 
     def __call__(self, answer: object) -> Feedback:
         """The feedback on ``answer``; ``None`` means not answered yet."""
@@ -240,8 +230,30 @@ class Check:
         return Feedback(False, _text(self.otherwise, value))
 
 
+def parts_check(
+    read: Callable[[object], Any], parts: Mapping[str, Check], hint: str, solved: str
+) -> Check:
+    """A check of an answer in parts (a pair, or a dict in the order of ``parts``), each a check."""
+
+    def verdicts(answer: object) -> list[tuple[str, Feedback]]:
+        values = read(answer)
+        values = values.values() if isinstance(values, Mapping) else values
+        return [(name, part(v)) for (name, part), v in zip(parts.items(), values, strict=True)]
+
+    return Check(
+        read=verdicts,
+        right=lambda verdicts: all(f.solved for _, f in verdicts),
+        otherwise=lambda verdicts: " ".join(  # the wrong parts first
+            f"Your {name} is right." if f.solved else f"{name}: {f.message}"
+            for name, f in sorted(verdicts, key=lambda verdict: verdict[1].solved)
+        ),
+        hint=hint,
+        solved=solved,
+    )
+
+
 def _matches(key: Any, value: Any, tolerance: float) -> bool:
-    return bool(key(value)) if callable(key) else near(key, tolerance)(value)
+    return bool(key(value)) if callable(key) else close(value, key, tolerance)
 
 
 def _text(message: Message, value: Any) -> str:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import keras
 import numpy as np
 
-from cnnlab.exercises import Check, Unusable, as_count, as_function, call, pair_of
+from cnnlab.exercises import Check, Unusable, as_count, call, first_line, pair_of
 from cnnlab.shapes import conv2d_macs
 
 # Exercise 1: inception1 reads the stem's 64 channels; its 3x3 reduction has 96 filters and
@@ -101,6 +101,7 @@ check_branch_receptive_field = Check(
 STEM_OUTPUT = (8, 8, 64)
 BUILT_STEM_PARAMS, BUILT_STEM_MACS = (7 * 7 * 3 + 1) * 64, conv2d_macs(16, 16, 7, 3, 64)
 BUDGET = 3  # times the built stem's parameters and multiply-adds
+PARAMS_BUDGET, MACS_BUDGET = BUDGET * BUILT_STEM_PARAMS, BUDGET * BUILT_STEM_MACS
 
 
 class Stem(NamedTuple):
@@ -112,51 +113,33 @@ class Stem(NamedTuple):
     macs: int
 
 
-def _macs(layer: keras.layers.Layer) -> int:
-    """Multiply-adds of one layer; zero for pooling, activations and reshapes."""
-    out = layer.output.shape
-    if isinstance(layer, keras.layers.Conv2D):  # SeparableConv2D, Conv2DTranspose too
-        rows, cols = layer.kernel_size
-        per_output = rows * cols * layer.input.shape[-1] // getattr(layer, "groups", 1)
-        return int(np.prod(out[1:])) * per_output
-    if isinstance(layer, keras.layers.DepthwiseConv2D):
-        return int(np.prod(out[1:])) * int(np.prod(layer.kernel_size))
-    if isinstance(layer, keras.layers.Dense):
-        return int(np.prod(out[1:])) * layer.input.shape[-1]
-    if layer.count_params() and not isinstance(layer, keras.layers.BatchNormalization):
-        raise Unusable(f"the check cannot cost a {type(layer).__name__} layer.")
-    return 0
-
-
 def measure_stem(function: object) -> Stem:
-    """Build the student's ``cifar_stem()`` on a 32 x 32 x 3 input and measure it."""
-    built = call(as_function(function, "cifar_stem()"))
-    if isinstance(built, keras.Model) and not isinstance(built, keras.Sequential):
-        model = built  # a functional model has its own input
-    else:
-        layers = built.layers if isinstance(built, keras.Sequential) else built
-        layers = [layers] if isinstance(layers, keras.layers.Layer) else layers
-        if (
-            not isinstance(layers, list | tuple)
-            or not layers
-            or not all(isinstance(layer, keras.layers.Layer) for layer in layers)
-        ):
-            raise Unusable("cifar_stem() must return a Keras model, a layer or a list of layers.")
-        try:
-            model = keras.Sequential([keras.Input((32, 32, 3)), *layers])
-        except Exception as err:  # any layer may refuse the input it gets
-            raise Unusable(f"your layers do not fit a 32 x 32 x 3 input: {err}") from None
-    if tuple(model.input_shape) != (None, 32, 32, 3):
-        raise Unusable(f"your stem reads {model.input_shape[1:]}; CIFAR-10 images are (32, 32, 3).")
-    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
-    if not convs:
-        raise Unusable("your stem has no Conv2D layer.")
-    return Stem(
-        tuple(model.output_shape[1:]),
-        int(convs[0].output.shape[1]),
-        int(model.count_params()),
-        sum(_macs(layer) for layer in model.layers),
-    )
+    """The student's ``cifar_stem()`` (layers or a model) behind a 32 x 32 x 3 input, measured."""
+    built = call(function, "cifar_stem()")
+    layers = built if isinstance(built, list | tuple) else [built]
+    if not layers or not all(isinstance(layer, keras.layers.Layer) for layer in layers):
+        raise Unusable("cifar_stem() must return a Keras model, a layer or a list of layers.")
+    try:
+        model = keras.Sequential([keras.Input((32, 32, 3)), *layers])
+    except Exception as err:  # any layer may refuse the input it gets
+        raise Unusable(f"your layers do not fit a 32 x 32 x 3 input: {first_line(err)}") from None
+    # Each kernel (a weight of two or more axes) is applied once per output position; biases and
+    # normalisation cost no multiply-adds. A transposed convolution is costed at its output's
+    # resolution, an upper bound.
+    kernels = [
+        (layer, w) for layer in _flat(model.layers) for w in layer.weights if len(w.shape) > 1
+    ]
+    if not kernels:
+        raise Unusable("your stem has no convolution.")
+    macs = sum(int(np.prod(layer.output.shape[1:-1]) * np.prod(w.shape)) for layer, w in kernels)
+    first_side = int(kernels[0][0].output.shape[1])
+    return Stem(tuple(model.output_shape[1:]), first_side, int(model.count_params()), macs)
+
+
+def _flat(layers: list[keras.layers.Layer]) -> list[keras.layers.Layer]:
+    """The layers, each nested model (a functional or Sequential stem) replaced by its own."""
+    nested = (_flat(x.layers) if isinstance(x, keras.Model) else [x] for x in layers)
+    return [layer for group in nested for layer in group]
 
 
 def _cost(stem: Stem) -> str:
@@ -171,16 +154,14 @@ check_cifar_stem = Check(
     "multiply-adds.",
     read=measure_stem,
     right=lambda s: (
-        s.output_shape == STEM_OUTPUT
-        and s.first_side == 32
-        and s.params <= BUDGET * BUILT_STEM_PARAMS
-        and s.macs <= BUDGET * BUILT_STEM_MACS
+        (s.output_shape, s.first_side) == (STEM_OUTPUT, 32)
+        and s.params <= PARAMS_BUDGET
+        and s.macs <= MACS_BUDGET
     ),
     solved=lambda s: (
-        f"your stem keeps 32 x 32 through its first convolution and hands "
-        f"inception1 8 x 8 x 64 for {_cost(s)} (the built stem: {BUILT_STEM_PARAMS:,} and "
-        f"{BUILT_STEM_MACS:,}): small kernels at full resolution see the 32-pixel image's detail "
-        "before any is thrown away, at a cost the budget allows."
+        f"your stem keeps 32 x 32 through its first convolution and hands inception1 8 x 8 x 64 "
+        f"for {_cost(s)} (the built stem: {BUILT_STEM_PARAMS:,} and {BUILT_STEM_MACS:,}): small "
+        "kernels at full resolution see the image's detail before any is thrown away."
     ),
     mistakes={
         lambda s: s.output_shape[-1:] != (64,): lambda s: (
@@ -194,14 +175,12 @@ check_cifar_stem = Check(
         ),
         lambda s: s.first_side != 32: "your first convolution already shrinks the image (stride "
         "2 or 'valid' padding): keep 32 x 32 through it.",
-        lambda s: s.macs > BUDGET * BUILT_STEM_MACS: lambda s: (
-            f"{_cost(s)}: over the budget of "
-            f"{BUDGET * BUILT_STEM_MACS:,} multiply-adds. Every layer at 32 x 32 costs 4 times as "
-            "much as at 16 x 16: keep kernels small and channels few at full resolution."
+        lambda s: s.macs > MACS_BUDGET: lambda s: (
+            f"{_cost(s)}: over the budget of {MACS_BUDGET:,} multiply-adds. A layer at 32 x 32 "
+            "costs 4 times as much as at 16 x 16: keep kernels small and channels few there."
         ),
     },
     otherwise=lambda s: (
-        f"{_cost(s)}: over the budget of {BUDGET * BUILT_STEM_PARAMS:,} "
-        "parameters; fewer or smaller kernels."
+        f"{_cost(s)}: over the budget of {PARAMS_BUDGET:,} parameters; fewer or smaller kernels."
     ),
 )
