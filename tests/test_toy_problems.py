@@ -91,3 +91,37 @@ def test_sweep_verdicts():
         1.0: "unsettled, > 10x best",
         10.0: "diverged (nan)",
     }
+
+
+def test_noise_floor_is_the_noise_variance_and_below_the_mean_baseline():
+    floor = toy_problems.noise_floor_mse(seed=3)
+    baseline = toy_problems.mean_baseline_mse(seed=3)
+    for split in ("train", "validation"):
+        assert floor[split] == pytest.approx(toy_problems.NOISE_STD**2, rel=0.2)
+        assert floor[split] < baseline[split] / 50
+    (x, y), _ = toy_problems.synthetic_regression(seed=3)
+    residual = y[:, 0] - toy_problems.regression_function(x)
+    assert abs(float(residual.mean())) < 3 * toy_problems.NOISE_STD / np.sqrt(len(x))
+
+
+def test_epoch_orders_are_permutations_of_every_point():
+    orders = toy_problems.epoch_orders(50, batch_size=8, epochs=2, seed=1)
+    assert orders.shape == (2, 50)
+    for order in orders:
+        assert sorted(order.tolist()) == list(range(50))
+    assert (orders[0] != np.arange(50)).any(), "shuffled"
+    np.testing.assert_array_equal(orders, toy_problems.epoch_orders(50, 8, 2, seed=1))
+
+
+def test_rises_by_more_than_a_fraction():
+    curve = [3.0, 2.0, 2.01, 1.0, 1.5]
+    assert toy_problems.epochs_loss_rose(curve) == 2
+    assert toy_problems.epochs_loss_rose(curve, by=0.01) == 1
+    assert toy_problems.epochs_loss_rose([1.0, float("nan"), float("inf"), float("inf")]) == 0
+
+
+def test_steps_to_settle():
+    assert toy_problems.steps_to_settle([1.0, -0.5, 0.2, -0.05, 0.3, 0.01, -0.001], 0.1) == 5
+    assert toy_problems.steps_to_settle([0.01, 0.02], 0.1) == 0
+    assert toy_problems.steps_to_settle([1.0, 0.5, 0.2], 0.1) is None
+    assert toy_problems.steps_to_settle([1.0, float("nan")], 0.1) is None

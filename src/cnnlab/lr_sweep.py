@@ -8,9 +8,36 @@ edit its cells marked `#| export cnnlab.lr_sweep` and run `make export-code`.
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from cnnlab import training
 from cnnlab.toy_problems import make_optimizer, small_regressor, synthetic_regression
+
+
+class TrainingSetLoss(keras.callbacks.Callback):
+    """The training set's loss at the weights as they are after each epoch (or each step).
+
+    Keras's own "loss" is a mean over the epoch's batches, each measured while the weights
+    move; this one is measured like "val_loss", at the weights the epoch (or step) ends with.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, every_step: bool = False) -> None:
+        super().__init__()
+        self.x, self.y, self.every_step = x, y, every_step
+        self.losses: list[float] = []
+
+    def record(self) -> None:
+        with np.errstate(all="ignore"):  # a diverging run's loss overflows to inf, then nan
+            error = np.asarray(self.model(self.x), dtype=np.float64) - self.y
+            self.losses.append(float(np.mean(error**2)))
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.every_step:
+            self.record()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if not self.every_step:
+            self.record()
 
 
 def learning_rate_sweep(
@@ -19,9 +46,15 @@ def learning_rate_sweep(
     optimizer: str = "sgd",
     batch_size: int = 32,
     seed: int = 0,
+    nudge: float = 0.0,
+    every_step: bool = False,
 ) -> dict[float, dict[str, list[float]]]:
     """Train the same model from the same start at each rate; loss histories by rate.
 
+    Each history holds Keras's "loss" (the mean over each epoch's batches) and "val_loss", and
+    "end_loss", the training loss at the weights each epoch ends with; ``every_step`` adds
+    "step_loss", the same after every step (taking one step per call into TensorFlow).
+    ``nudge`` scales every initial weight by 1 + nudge, to see whether a run is chaotic.
     A diverging run produces inf/NaN losses; they are kept (not raised) so they can be shown.
     """
     train, val = synthetic_regression(seed=seed)
@@ -29,11 +62,16 @@ def learning_rate_sweep(
     for rate in rates:
         keras.utils.set_random_seed(seed)  # the same initial weights for every rate
         model = small_regressor(seed)
+        if nudge:
+            for weight in model.trainable_weights:
+                weight.assign(weight * (1 + nudge))
         model.compile(
             make_optimizer(optimizer, rate),
             loss="mse",
-            steps_per_execution=training.STEPS_PER_EXECUTION,
+            steps_per_execution=1 if every_step else training.STEPS_PER_EXECUTION,
         )
+        at_epoch_end = TrainingSetLoss(*train)
+        after_each_step = TrainingSetLoss(*train, every_step=True)
         history = model.fit(
             *train,
             validation_data=val,
@@ -41,6 +79,10 @@ def learning_rate_sweep(
             batch_size=batch_size,
             shuffle=True,
             verbose=0,
+            callbacks=[at_epoch_end] + ([after_each_step] if every_step else []),
         )
         histories[rate] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        histories[rate]["end_loss"] = at_epoch_end.losses
+        if every_step:
+            histories[rate]["step_loss"] = after_each_step.losses
     return histories

@@ -64,14 +64,23 @@ def steps_to_leave(path: np.ndarray, centre: tuple[float, float], radius: float)
     return int(outside[0]) if outside.size else None
 
 
+# The standard deviation of the noise added to ``synthetic_regression``'s targets.
+NOISE_STD = 0.1
+
+
+def regression_function(x: np.ndarray) -> np.ndarray:
+    """The noise-free target of ``synthetic_regression``: sin(2 x0) + x1 x2 - x3^2 / 2."""
+    return (np.sin(2 * x[:, 0]) + x[:, 1] * x[:, 2] - 0.5 * x[:, 3] ** 2).astype("float32")
+
+
 def synthetic_regression(
     n: int = 1200, seed: int = 0, validation: float = 0.25
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """A noisy non-linear regression set, split into ((x, y) train, (x, y) validation)."""
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2, 2, size=(n, 4)).astype("float32")
-    y = (np.sin(2 * x[:, 0]) + x[:, 1] * x[:, 2] - 0.5 * x[:, 3] ** 2).astype("float32")
-    y += rng.normal(0, 0.1, size=n).astype("float32")
+    y = regression_function(x)
+    y += rng.normal(0, NOISE_STD, size=n).astype("float32")
     cut = int(n * (1 - validation))
     return (x[:cut], y[:cut, None]), (x[cut:], y[cut:, None])
 
@@ -84,6 +93,38 @@ def mean_baseline_mse(seed: int = 0) -> dict[str, float]:
         "train": float(np.mean((y - mean) ** 2)),
         "validation": float(np.mean((y_val - mean) ** 2)),
     }
+
+
+def noise_floor_mse(seed: int = 0) -> dict[str, float]:
+    """MSE of the noise-free function itself on the noisy targets: what no model can beat.
+
+    It is the variance of the added noise as these points drew it (about ``NOISE_STD ** 2``).
+    """
+    (x, y), (x_val, y_val) = synthetic_regression(seed=seed)
+    return {
+        "train": float(np.mean((y[:, 0] - regression_function(x)) ** 2)),
+        "validation": float(np.mean((y_val[:, 0] - regression_function(x_val)) ** 2)),
+    }
+
+
+def epoch_orders(n: int, batch_size: int = 32, epochs: int = 2, seed: int = 0) -> np.ndarray:
+    """The order in which ``model.fit(x, y, shuffle=True)`` feeds ``n`` points, one row per epoch.
+
+    Seeded as ``lr_sweep.learning_rate_sweep`` seeds its runs (``keras.utils.set_random_seed``);
+    a model that learns nothing records the targets (the points' indices) of every batch.
+    """
+    seen: list[np.ndarray] = []
+
+    def recording_loss(y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
+        seen.append(keras.ops.convert_to_numpy(y_true)[:, 0])
+        return keras.ops.mean(y_pred) * 0.0
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile("sgd", loss=recording_loss, run_eagerly=True)
+    index = np.arange(n, dtype="float32")[:, None]
+    model.fit(index, index, batch_size=batch_size, epochs=epochs, shuffle=True, verbose=0)
+    return np.concatenate(seen).astype(int).reshape(epochs, n)
 
 
 def small_regressor(seed: int = 0) -> keras.Model:
@@ -145,9 +186,22 @@ def first_nonfinite_epoch(curve: Sequence[float]) -> int | None:
     return int(bad[0]) + 1 if bad.size else None
 
 
-def epochs_loss_rose(curve: Sequence[float]) -> int:
-    """How many epochs ended with a higher loss than the one before: a count of oscillations."""
-    return int(np.sum(np.diff(np.asarray(curve, dtype=float)) > 0))
+def epochs_loss_rose(curve: Sequence[float], by: float = 0.0) -> int:
+    """How many epochs ended with a higher loss than the one before: a count of oscillations.
+
+    With ``by``, only rises of more than that fraction of the loss before count, so that a
+    flat curve's last-digit wobble (which differs from CPU to CPU) is not counted.
+    """
+    values = np.asarray(curve, dtype=float)
+    return int(np.sum(values[1:] > values[:-1] * (1 + by)))
+
+
+def steps_to_settle(values: Sequence[float], tolerance: float) -> int | None:
+    """The first step from which ``|values|`` stays within ``tolerance`` (None: not by the end)."""
+    outside = np.flatnonzero(~(np.abs(np.asarray(values, dtype=float)) <= tolerance))
+    if not outside.size:
+        return 0
+    return None if outside[-1] == len(values) - 1 else int(outside[-1]) + 1
 
 
 def good_rates(histories: dict[float, dict[str, list[float]]], within: float = 10.0) -> list[float]:
