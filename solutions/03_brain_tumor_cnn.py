@@ -10,8 +10,9 @@ Exercise 2: with padding='same' the 3x3 convolution keeps 256 x 256 x 32, poolin
 Exercise 3: only the 19 disagreements count. If the models are equally good, the number that go
 to A is Binomial(19, 1/2); the p-value is the chance of a split at least as uneven as 5 to 14.
 
-Exercise 4: HiResCAM (Draelos & Carin 2020) multiplies the score's gradient by the activations
-element by element before summing over the channels; Grad-CAM averages the gradients first.
+Exercise 4: Grad-CAM (Selvaraju et al. 2017) averages the score's gradient over the map for each
+channel, weights the channel's activations by it and sums over the channels; HiResCAM (the
+notebook's §5) keeps each gradient at its position instead.
 
 ``CELLS`` maps each exercise cell's nbgrader grade id to the code ``make instructor`` fills it
 with.
@@ -52,13 +53,13 @@ def mcnemar_p_value() -> float:
     return float(binomtest(5, 5 + 14, 0.5).pvalue)
 
 
-def hirescam(model: keras.Model, image: np.ndarray, layer_name: str) -> np.ndarray:
-    """HiResCAM of ``image`` at ``layer_name``: ReLU of the channel sum of dScore/dA x A."""
+def grad_cam(model: keras.Model, image: np.ndarray, layer_name: str) -> np.ndarray:
+    """Grad-CAM of ``image`` at ``layer_name``: ReLU of the channels weighted by mean dScore/dA."""
     probe = keras.Model(model.input, [model.get_layer(layer_name).output, model.output])
     with tf.GradientTape() as tape:
         features, score = probe(image[None])
-    grads = tape.gradient(score, features)
-    return tf.nn.relu(tf.reduce_sum(grads * features, axis=-1))[0].numpy()
+    weights = tf.reduce_mean(tape.gradient(score, features), axis=(1, 2), keepdims=True)
+    return tf.nn.relu(tf.reduce_sum(weights * features, axis=-1))[0].numpy()
 
 
 _ANSWER = {"interval": (0.9015, 0.9783), "inside": True}
@@ -66,6 +67,6 @@ CELLS = {
     "wilson_interval": f"answer = {_ANSWER!r}\ncheck_wilson_interval(answer)",
     "dense_parameters": f"answer = {dense_parameters()}\ncheck_dense_parameters(answer)",
     "mcnemar": f"answer = {mcnemar_p_value():.4f}\ncheck_mcnemar(answer)",
-    "hirescam": "from cnnlab.exercises.brain_tumor_cnn import check_hirescam\n\n\n"
-    f"{inspect.getsource(hirescam)}\n\ncheck_hirescam(hirescam)",
+    "grad_cam": "from cnnlab.exercises.brain_tumor_cnn import check_grad_cam\n\n\n"
+    f"{inspect.getsource(grad_cam)}\n\ncheck_grad_cam(grad_cam)",
 }

@@ -38,6 +38,6 @@ def test_output_layers_stay_float32_under_a_mixed_policy():
     for model in built:
         assert model.layers[1].compute_dtype == "bfloat16"
         assert model.layers[-1].compute_dtype == "float32"
-        # Symbolic: running a bfloat16 convolution needs the hardware (see test_gradcam).
+        # Symbolic: running a bfloat16 convolution needs the hardware (see test_hirescam).
         spec = model.compute_output_spec(keras.KerasTensor((1, *model.input_shape[1:])))
         assert spec.dtype == "float32"

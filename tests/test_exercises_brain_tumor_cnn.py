@@ -180,10 +180,10 @@ def test_mcnemar_check_names_the_mistake(given, phrase):
     assert not feedback.solved and phrase in feedback.message
 
 
-def test_hirescam_accepts_the_solution_raw_or_scaled(solutions):
-    assert ex.check_hirescam(solutions.hirescam).solved
-    assert ex.check_hirescam(
-        lambda m, i, name: (h := solutions.hirescam(m, i, name)) / h.max()
+def test_grad_cam_accepts_the_solution_raw_or_scaled(solutions):
+    assert ex.check_grad_cam(solutions.grad_cam).solved
+    assert ex.check_grad_cam(
+        lambda m, i, name: (h := solutions.grad_cam(m, i, name)) / h.max()
     ).solved
 
 
@@ -191,41 +191,45 @@ def test_the_tiny_model_tells_hirescam_from_grad_cam():
     _, _, a, g = ex.cam_parts()
     products = (g * a).sum(axis=-1)
     assert products.min() < 0 < products.max()  # so a missing ReLU shows
-    grad_cam = np.maximum((g.mean(axis=(0, 1)) * a).sum(axis=-1), 0)
-    assert not np.allclose(grad_cam, np.maximum(products, 0), rtol=1e-2)
+    weighted = (g.mean(axis=(0, 1)) * a).sum(axis=-1)
+    assert weighted.min() < 0 < weighted.max()  # so a missing ReLU shows in Grad-CAM too
+    assert not np.allclose(np.maximum(weighted, 0), np.maximum(products, 0), rtol=1e-2)
 
 
 def _cam(combine):
     """A student's function that computes the map from (A, dScore/dA) with ``combine``."""
 
-    def hirescam(model, image, layer_name):
+    def grad_cam(model, image, layer_name):
         probe = keras.Model(model.input, [model.get_layer(layer_name).output, model.output])
         with tf.GradientTape() as tape:
             features, score = probe(image[None])
         grads = tape.gradient(score, features)
         return combine(features[0].numpy(), grads[0].numpy())
 
-    return hirescam
+    return grad_cam
 
 
 @pytest.mark.parametrize(
     ("function", "phrase"),
     [
-        (_cam(lambda a, g: np.maximum((g.mean(axis=(0, 1)) * a).sum(-1), 0)), "that is Grad-CAM"),
-        (_cam(lambda a, g: (g * a).sum(-1)), "negative values"),
-        (_cam(lambda a, g: np.abs(g * a).sum(-1)), "absolute values"),
+        (_cam(lambda a, g: np.maximum((g * a).sum(-1), 0)), "that is HiResCAM"),
+        (_cam(lambda a, g: (g.mean(axis=(0, 1)) * a).sum(-1)), "negative values"),
+        (_cam(lambda a, g: np.maximum((np.abs(g).mean(axis=(0, 1)) * a).sum(-1), 0)), "absolute"),
         (_cam(lambda a, g: np.maximum(g.sum(-1), 0)), "gradients alone"),
         (_cam(lambda a, g: a.sum(-1)), "activations alone"),
-        (_cam(lambda a, g: np.maximum((g * a).max(-1), 0)), "differs from HiResCAM's"),
+        (
+            _cam(lambda a, g: np.maximum((g.max(axis=(0, 1)) * a).sum(-1), 0)),
+            "differs from Grad-CAM",
+        ),
         (_cam(lambda a, g: g * a), "one value per channel"),
         (_cam(lambda a, g: np.ones((12, 12))), "shape (12, 12)"),
         (lambda model, image: None, "raised TypeError"),
         (_cam(lambda a, g: "map"), "returned 'map'"),
-        ("hirescam", "is not a function"),
+        ("grad_cam", "is not a function"),
     ],
 )
-def test_hirescam_names_the_mistake(function, phrase):
-    feedback = ex.check_hirescam(function)
+def test_grad_cam_names_the_mistake(function, phrase):
+    feedback = ex.check_grad_cam(function)
     assert not feedback.solved and phrase in feedback.message
 
 

@@ -41,19 +41,25 @@ def close_figures():
     plt.close("all")
 
 
-def test_heatmap_grid_titles_each_row_with_its_own_model_and_has_a_colour_bar():
-    images = np.zeros((3, 16, 16, 1))
-    maps = np.random.default_rng(0).random((3, 16, 16))
+def test_heatmap_grid_labels_each_row_with_its_model_and_is_legible_at_page_width():
+    images = np.zeros((4, 16, 16, 1))
+    maps = np.random.default_rng(0).random((4, 16, 16))
     rows = {
-        "A": (maps, ["true yes, p(yes) 0.91: right"] * 3),
-        "B": (maps, ["true yes, p(yes) 0.20: wrong"] * 3),
+        "A, trained": (maps, ["true yes, p(yes) 0.91, right"] * 4),
+        "A, random weights": (maps, [""] * 4),
     }
-    fig = heatmap_grid(images, rows)
-    titled = [ax for ax in fig.axes if ax.get_title()]
-    assert [ax.get_title().split("\n")[0] for ax in titled] == ["A"] * 3 + ["B"] * 3
-    assert titled[3].get_title().endswith("wrong")
+    fig = heatmap_grid(images, rows, label="HiResCAM map")
+    maps_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert [ax.get_ylabel() for ax in maps_axes if ax.get_ylabel()] == [
+        "A,\ntrained",
+        "A,\nrandom weights",
+    ]
+    assert maps_axes[0].get_title().endswith("right") and maps_axes[4].get_title() == ""
     bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
-    assert len(bars) == 1 and "Grad-CAM" in bars[0].get_ylabel()
+    assert len(bars) == 1 and bars[0].get_ylabel() == "HiResCAM map"
+    # At a page width of ~7 inches, 11-point titles on a figure this wide stay >= 6 points.
+    width = fig.get_size_inches()[0]
+    assert 11 * 7 / width >= 6, width
     assert title_collisions(fig) == []
 
 

@@ -13,14 +13,20 @@ from matplotlib.ticker import MaxNLocator
 
 
 def heatmap_grid(
-    images: np.ndarray, rows: dict[str, tuple[np.ndarray, list[str]]], alpha: float = 0.4
+    images: np.ndarray,
+    rows: dict[str, tuple[np.ndarray, list[str]]],
+    label: str,
+    alpha: float = 0.4,
 ) -> Figure:
-    """Heat maps over grayscale images: one row per model (its maps, its titles), one colour bar."""
+    """Heat maps over grayscale images: one row per model (its maps, its titles), one colour bar.
+
+    Sized to stay legible at page width: about 2.6 inches per column, 11-point text.
+    """
     columns = len(images)
     fig, axes = plt.subplots(
         len(rows),
         columns,
-        figsize=(2.3 * columns + 1, 2.6 * len(rows)),
+        figsize=(2.6 * columns + 1.2, 2.8 * len(rows)),
         squeeze=False,
         layout="constrained",
     )
@@ -28,11 +34,11 @@ def heatmap_grid(
         for ax, image, heat, title in zip(row, images, maps, titles, strict=True):
             ax.imshow(np.squeeze(image), cmap="gray")
             shown = ax.imshow(heat, cmap="jet", alpha=alpha, vmin=0, vmax=1)
-            ax.set_title(f"{name}\n{title}", fontsize=8)
+            ax.set_title(title, fontsize=11)
             ax.set_xticks([])
             ax.set_yticks([])
-    label = "Grad-CAM map, relative to its peak (1 = strongest evidence)"
-    fig.colorbar(shown, ax=axes, shrink=0.8, label=label)
+        row[0].set_ylabel(name.replace(", ", ",\n"), fontsize=11)
+    fig.colorbar(shown, ax=axes, shrink=0.8).set_label(label, fontsize=11)
     return fig
 
 

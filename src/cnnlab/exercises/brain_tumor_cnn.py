@@ -1,5 +1,5 @@
 """Exercises of notebook 03: how far a 128-image accuracy can be trusted, what a padding choice
-costs the report's network, whether two models differ, and a HiResCAM map. The tests recompute
+costs the report's network, whether two models differ, and a Grad-CAM map. The tests recompute
 each number of the tables of wrong answers from the mistake its message names."""
 
 from __future__ import annotations
@@ -170,8 +170,8 @@ check_mcnemar = Check(
     "5 against 14 when each goes either way with probability 1/2?",
 )
 
-# Exercise 4: a HiResCAM map (Draelos & Carin 2020) on a tiny model the check builds. Its
-# head is Flatten + Dense, not global pooling: there HiResCAM would equal Grad-CAM.
+# Exercise 4: Grad-CAM (Selvaraju et al. 2017) on a tiny model the check builds. Its head is
+# Flatten + Dense, not global pooling, so Grad-CAM differs there from the notebook's HiResCAM.
 CAM_LAYER = "features"
 
 
@@ -190,10 +190,10 @@ def cam_parts() -> tuple[keras.Model, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def cam_of(function: object) -> np.ndarray:
-    """The student's ``hirescam(model, image, layer_name)`` map, scaled to a peak of 1 (a map
+    """The student's ``grad_cam(model, image, layer_name)`` map, scaled to a peak of 1 (a map
     is as right raw as scaled)."""
     model, image, _, _ = cam_parts()
-    got = call(function, "hirescam(model, image, layer_name)", model, image.copy(), CAM_LAYER)
+    got = call(function, "grad_cam(model, image, layer_name)", model, image.copy(), CAM_LAYER)
     per_channel = "your map still has one value per channel: sum over the channels."
     known = {(10, 10, 4): per_channel, (1, 10, 10, 4): per_channel}
     cam = as_array(got, (10, 10), "a map at the layer's resolution", known)
@@ -205,27 +205,36 @@ def _map(combine: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[A
     return same_output(cam_of, lambda *_: combine(*cam_parts()[2:]), 1e-3)
 
 
-check_hirescam = Check(
-    hint="write hirescam(model, image, layer_name): the gradient of the model's score with respect "
-    "to the layer's activations (tf.GradientTape), times the activations element by element, "
-    "summed over the channels, then ReLU. Return the (height, width) map at the layer's size.",
+def _channel_weights(g: np.ndarray) -> np.ndarray:
+    """Grad-CAM's weight of each channel: its gradient averaged over the map."""
+    return g.mean(axis=(0, 1))
+
+
+check_grad_cam = Check(
+    hint="write grad_cam(model, image, layer_name): the gradient of the model's score with "
+    "respect to the layer's activations (tf.GradientTape), averaged over the map for each "
+    "channel; weight each channel's activations by that average, sum over the channels, then "
+    "ReLU. Return the (height, width) map at the layer's size.",
     read=cam_of,
-    right=_map(lambda a, g: np.maximum((g * a).sum(axis=-1), 0)),
-    solved="your map is HiResCAM's: each position's activations weighted by their own "
-    "gradients shows exactly which positions raised the score. Grad-CAM averages the gradients "
-    "over the map first, and can show places that did not matter.",
+    right=_map(lambda a, g: np.maximum((_channel_weights(g) * a).sum(axis=-1), 0)),
+    solved="your map is Grad-CAM's: one weight per channel, the gradient averaged over the map. "
+    "Compare it with §5's HiResCAM: on a Flatten + Dense head that average can credit "
+    "positions the head ignores.",
     mistakes={
-        _map(lambda a, g: np.maximum((g.mean(axis=(0, 1)) * a).sum(axis=-1), 0)): "that is "
-        "Grad-CAM: it averages each channel's gradients over the map before weighting; HiResCAM "
-        "multiplies gradient and activation position by position.",
-        _map(lambda a, g: (g * a).sum(axis=-1)): "your map has negative values: end with a ReLU.",
-        _map(lambda a, g: np.abs(g * a).sum(axis=-1)): "you took absolute values: positions "
-        "that lowered the score count as evidence too. Sum the signed products, then ReLU.",
+        _map(lambda a, g: np.maximum((g * a).sum(axis=-1), 0)): "that is HiResCAM, §5's map: it "
+        "keeps each gradient at its position. Grad-CAM first averages each channel's gradients "
+        "over the map.",
+        _map(
+            lambda a, g: (_channel_weights(g) * a).sum(axis=-1)
+        ): "your map has negative values: end with a ReLU.",
+        _map(lambda a, g: np.maximum((np.abs(g).mean(axis=(0, 1)) * a).sum(axis=-1), 0)): "you "
+        "averaged the gradients' absolute values: a channel that lowers the score would count as "
+        "evidence. Average the signed gradients.",
         _map(lambda a, g: np.maximum(g.sum(axis=-1), 0)): "you summed the gradients alone: "
-        "multiply them by the activations first.",
-        _map(lambda a, g: a.sum(axis=-1)): "you summed the activations alone: weight them by "
-        "the score's gradients first.",
+        "weight the activations by them first.",
+        _map(lambda a, g: a.sum(axis=-1)): "you summed the activations alone: weight each "
+        "channel by its mean gradient first.",
     },
-    otherwise="your map differs from HiResCAM's: gradient x activation, element by element, "
-    "summed over the channels, then ReLU (no resizing).",
+    otherwise="your map differs from Grad-CAM's: average each channel's gradient over the map, "
+    "weight the channel's activations by it, sum over the channels, then ReLU (no resizing).",
 )
