@@ -126,3 +126,25 @@ def test_binary_results_auc_and_roc_rank_the_probabilities():
     assert results.auc == 1.0
     fpr, tpr, _ = results.roc
     assert fpr[0] == 0 and tpr[-1] == 1
+
+
+def test_calibration_is_zero_when_confidence_matches_accuracy_and_grows_with_overconfidence():
+    rng = np.random.default_rng(0)
+    n, classes = 20_000, 10
+    labels = rng.integers(0, classes, n)
+    # Every prediction 70% confident and right 70% of the time: calibrated.
+    predicted = np.where(rng.random(n) < 0.7, labels, (labels + 1) % classes)
+    calibrated = np.full((n, classes), 0.3 / (classes - 1))
+    calibrated[np.arange(n), predicted] = 0.7
+    honest = evaluation.calibration(calibrated, labels)
+    assert abs(honest.accuracy - 0.7) < 0.01 and honest.ece < 0.01
+    # The same verdicts at 99% confidence: over-confident by about 29 points.
+    confident = np.full((n, classes), 0.01 / (classes - 1))
+    confident[np.arange(n), predicted] = 0.99
+    over = evaluation.calibration(confident, labels)
+    assert over.confidence == pytest.approx(0.99) and over.ece == pytest.approx(0.29, abs=0.01)
+
+
+def test_calibration_explains_mismatched_inputs_in_one_line():
+    with pytest.raises(ValueError, match="one row of class probabilities per label"):
+        evaluation.calibration(np.ones((3, 2)) / 2, np.array([0, 1]))

@@ -183,3 +183,15 @@ def test_cifar_stem_names_the_mistake(layers, message):
 def test_cifar_stem_explains_malformed_submissions(function, message):
     feedback = ex.check_cifar_stem(function)
     assert not feedback.solved and message in feedback.message
+
+
+def test_cifar_stem_asks_for_a_design_of_ones_own_when_given_the_notebooks_stem(solution):
+    notebook_stem = [
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(3, strides=2, padding="same"),
+    ]
+    feedback = ex.check_cifar_stem(lambda: notebook_stem)
+    assert not feedback.solved and "that is §8's stem" in feedback.message
+    # Its unstrided twin (pooling in place of the stride) costs the same and is the student's own.
+    assert ex.check_cifar_stem(solution.cifar_stem).solved

@@ -1,6 +1,6 @@
 """Evaluating a trained classifier: final figures with confidence intervals, a one-output
-classifier's results image by image, the stability of the last epochs, and the loss floor that
-label smoothing sets."""
+classifier's results image by image, the stability of the last epochs, the loss floor that
+label smoothing sets, and how well a classifier's confidence matches its accuracy."""
 
 from __future__ import annotations
 
@@ -89,6 +89,36 @@ def label_smoothing_floor(eps: float, k: int) -> float:
     target = np.full(k, eps / k)
     target[0] += 1 - eps
     return float(-xlogy(target, target).sum())
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Mean top-class confidence, accuracy, and the expected calibration error between them."""
+
+    confidence: float
+    accuracy: float
+    ece: float
+
+
+def calibration(probabilities: np.ndarray, labels: np.ndarray, bins: int = 15) -> Calibration:
+    """Expected calibration error over equal-width confidence bins (Guo et al., 2017).
+
+    The share-weighted mean, over bins of the top-class probability, of |accuracy - confidence|.
+    """
+    probabilities, labels = np.asarray(probabilities), np.asarray(labels).ravel()
+    if probabilities.ndim != 2 or len(probabilities) != len(labels) or not len(labels):
+        raise ValueError(
+            f"need one row of class probabilities per label: got {probabilities.shape} "
+            f"probabilities for {labels.shape} labels"
+        )
+    confidence = probabilities.max(axis=1)
+    right = probabilities.argmax(axis=1) == labels
+    which = np.minimum((confidence * bins).astype(int), bins - 1)
+    ece = sum(
+        abs(right[which == b].mean() - confidence[which == b].mean()) * np.mean(which == b)
+        for b in np.unique(which)
+    )
+    return Calibration(float(confidence.mean()), float(right.mean()), float(ece))
 
 
 def as_numbers(metrics: Mapping[str, float | Accuracy | None]) -> dict[str, float | None]:

@@ -42,12 +42,23 @@ def inception_module(
 
 
 def inception_cifar10(
-    input_shape: tuple[int, int, int] = (32, 32, 3), num_classes: int = 10
+    input_shape: tuple[int, int, int] = (32, 32, 3),
+    num_classes: int = 10,
+    stem: list[keras.layers.Layer] | None = None,
 ) -> keras.Model:
-    """The report's ``create_inception_model``: stem, two Inception modules, BN, GAP, softmax."""
+    """The report's ``create_inception_model``: stem, two Inception modules, BN, GAP, softmax.
+
+    ``stem`` replaces the report's (a 7x7 stride-2 convolution, then a stride-2 pooling).
+    """
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Conv2D(64, 7, strides=2, padding="same", activation="relu", name="stem_conv")(inputs)
-    x = layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool")(x)
+    if stem is None:
+        stem = [
+            layers.Conv2D(64, 7, strides=2, padding="same", activation="relu", name="stem_conv"),
+            layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool"),
+        ]
+    x = inputs
+    for layer in stem:
+        x = layer(x)
     x = inception_module(x, INCEPTION_FILTERS[0], name="inception1")
     x = inception_module(x, INCEPTION_FILTERS[1], name="inception2")
     x = layers.BatchNormalization(name="bn")(x)
