@@ -109,3 +109,22 @@ def test_outputs_are_portable_and_small(path):
             if png:
                 width, height = struct.unpack(">II", base64.b64decode(png)[16:24])
                 assert width <= 2000 and height <= 2000, f"figure of {width}x{height} px"
+
+
+@pytest.mark.parametrize(
+    ("flags", "passes"),
+    [("fpu avx2 avx512f avx512bw", "default AVX2"), ("fpu avx2 fma", "default")],
+)
+def test_nbval_runs_the_avx2_pass_only_where_the_default_path_is_not_already_avx2(
+    tmp_path, flags, passes
+):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
+    shown = subprocess.run(
+        ["make", "-s", "--eval", "isas: ; @echo $(NBVAL_ISAS)", "isas", f"CPUINFO={cpuinfo}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.split() == passes.split()
