@@ -112,3 +112,14 @@ def test_hirescam_and_logits_work_on_a_mixed_bfloat16_model():
     logits = np.asarray(model_inspection.dense_logit(head, to_head(images, training=False)))
     probabilities = model.predict(images, verbose=0)[:, 0]
     np.testing.assert_allclose(1 / (1 + np.exp(-logits)), probabilities, atol=1e-6)
+
+
+def test_hirescam_scales_by_a_percentile_so_one_peak_does_not_hide_the_rest(monkeypatch):
+    terms = np.full((1, 100, 100), 1.0, dtype=np.float32)
+    terms[0, 0, 0] = 1000.0  # one isolated peak
+    monkeypatch.setattr(hirescam, "hirescam_terms", lambda *args: (terms, np.ones(1)))
+    images = np.zeros((1, 100, 100, 1), dtype=np.float32)
+    shown = hirescam.hirescam(None, images, "conv")
+    assert shown[0, 0, 0] == 1.0 and shown.max() == 1.0
+    assert np.median(shown) > 0.5  # scaled to the peak, the rest would read 0.001
+    assert np.allclose(hirescam.hirescam(None, images, "conv", percentile=100.0)[0, 50, 50], 0.001)

@@ -35,10 +35,19 @@ def hirescam_terms(
 
 
 def hirescam(
-    model: keras.Model, images: np.ndarray, layer_name: str, output_layer: str = "tumour"
+    model: keras.Model,
+    images: np.ndarray,
+    layer_name: str,
+    output_layer: str = "tumour",
+    percentile: float = 99.0,
 ) -> np.ndarray:
-    """HiResCAM maps max(M, 0), resized to the input and scaled to a peak of 1 per image."""
+    """HiResCAM maps max(M, 0), resized to the input, in [0, 1] for display.
+
+    Each map is divided by the ``percentile`` of its positive values and clipped at 1: a few
+    isolated peaks would otherwise leave the rest of a fine map invisible.
+    """
     terms, _ = hirescam_terms(model, images, layer_name, output_layer)
     maps = tf.image.resize(np.maximum(terms, 0)[..., None], images.shape[1:3])[..., 0].numpy()
-    peak = maps.reshape(len(maps), -1).max(axis=1)[:, None, None]
-    return np.divide(maps, peak, out=np.zeros_like(maps), where=peak > 0)
+    scale = np.array([np.percentile(m[m > 0], percentile) if m.max() > 0 else 0.0 for m in maps])
+    scale = scale[:, None, None]
+    return np.clip(np.divide(maps, scale, out=np.zeros_like(maps), where=scale > 0), 0, 1)
