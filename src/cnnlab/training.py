@@ -171,18 +171,20 @@ def images_per_second(
     steps: int,
     seed: int = 0,
     steps_per_call: int = 1,
+    optimizer: Callable[[], keras.optimizers.Optimizer] = keras.optimizers.Adam,
 ) -> float:
     """Training throughput of the model ``build()`` makes under ``policy``, on random images.
 
     One short warm-up fit compiles the graph first, so only steady-state steps are timed;
-    ``steps_per_call`` is passed to ``compile(steps_per_execution=...)``.
+    ``steps_per_call`` is passed to ``compile(steps_per_execution=...)``, ``optimizer()``
+    makes the optimizer (Keras's Adam unless said).
     """
     with precision_policy(policy):
         model = build()
     classes = model.output_shape[-1]
     # One sigmoid unit (the brain-MRI networks) or a softmax over classes.
     loss = "binary_crossentropy" if classes == 1 else "categorical_crossentropy"
-    model.compile(optimizer=keras.optimizers.Adam(), loss=loss, steps_per_execution=steps_per_call)
+    model.compile(optimizer=optimizer(), loss=loss, steps_per_execution=steps_per_call)
     rng = np.random.default_rng(seed)
     shape = (batch_size * steps, *model.input_shape[1:])
     x = rng.random(shape, dtype=np.float32)
