@@ -132,7 +132,8 @@ def test_notebook_03_completes_on_a_damaged_copy_and_lists_what_it_skipped(
     monkeypatch.setenv("CNNLAB_PROFILE", "smoke")
     work = tmp_path / "work"
     work.mkdir()
-    (work / "pyproject.toml").write_text("")  # the run's metrics go to work/build, not reports/
+    # The project root is then work/: the run's stored trainings and metrics stay there.
+    (work / "pyproject.toml").write_text("")
     output = work / "03_brain_tumor_cnn.ipynb"
     # Up to the split's table, the last output checked below: no honest-split training.
     source = notebook_through(
