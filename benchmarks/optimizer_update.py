@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
+
+from isa_settings import SETTINGS, run_child
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-# oneDNN reads its instruction-set cap once, when TensorFlow loads: one process per setting.
-SETTINGS = {"native": None, "AVX2 cap": "AVX2"}
 
 
 def time_steps(rounds: int) -> None:
@@ -80,13 +77,8 @@ def main() -> None:
         time_steps(args.rounds)
         return
     for label, isa in SETTINGS.items():
-        env = dict(os.environ)
-        env.pop("ONEDNN_MAX_CPU_ISA", None)
-        if isa:
-            env["ONEDNN_MAX_CPU_ISA"] = isa
         print(f"\n== {label} ==", flush=True)
-        command = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
-        subprocess.run(command, env=env, check=True)
+        run_child(__file__, isa, ["--rounds", str(args.rounds)])
 
 
 if __name__ == "__main__":
