@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 HASH_SIZE = 16  # 16 x 16 = 256 bits
-HASH_THRESHOLD = 10  # bits: pairs this close are, on inspection, the same slice
+HASH_THRESHOLD = 10  # bits: a judgement; §3 shows pairs on either side of it
 DRAFT_SIZE = (128, 128)
 # What perceptual_hash computes: stored hashes made any other way are not comparable.
 HASH_METHOD = f"imagehash.phash hash_size={HASH_SIZE}, JPEG draft L {DRAFT_SIZE[0]}x{DRAFT_SIZE[1]}"
