@@ -55,3 +55,13 @@ def test_wald_interval_is_symmetric_and_can_pass_one():
     assert wald_interval(127, 128)[1] > 1 > accuracy_interval(127, 128).high
     with pytest.raises(ValueError):
         wald_interval(5, 0)
+
+
+def test_mcnemar_verdict_follows_the_p_value_against_alpha():
+    y = np.zeros(20, dtype=int)
+    second = y.copy()
+    second[:9] = 1  # the first alone right on 9 images: p = 2 / 2**9 = 0.0039
+    lopsided, even = mcnemar(y, y, second), mcnemar(y, y, y)
+    assert lopsided.verdict().startswith("larger than")
+    assert even.verdict().startswith("within what")
+    assert lopsided.verdict(alpha=0.001).startswith("within what")

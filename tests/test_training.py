@@ -1,5 +1,6 @@
 """Training helpers: the schedule's end points, the profile's budget, the policy restored."""
 
+import logging
 import warnings
 
 import keras
@@ -132,3 +133,35 @@ def test_images_per_second_times_a_sigmoid_network_with_its_own_loss():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # Keras warns when categorical cross-entropy meets 1 unit
         assert training.images_per_second(build, "float32", batch_size=8, steps=2) > 0
+
+
+def test_interleaved_timings_take_turns_within_each_round():
+    calls: list[str] = []
+    timers = {name: (lambda name=name: calls.append(name) or float(len(calls))) for name in "ab"}
+    readings = training.interleaved_timings(timers, rounds=3)
+    assert calls == ["a", "b"] * 3
+    assert readings == {"a": [1.0, 3.0, 5.0], "b": [2.0, 4.0, 6.0]}
+    assert training.reading_range(readings["b"]) == "2-6"
+
+
+def test_ranges_overlap_only_when_the_spans_meet():
+    assert training.ranges_overlap([1, 3], [2, 5]) and training.ranges_overlap([2, 5], [1, 3])
+    assert training.ranges_overlap([1, 2], [2, 3])  # touching spans do not separate
+    assert not training.ranges_overlap([1, 2], [2.5, 3])
+    assert not training.ranges_overlap([2.5, 3], [1, 2])
+
+
+def test_quiet_retracing_hides_only_the_retracing_warning(caplog):
+    def predict_with_new_models() -> None:
+        for _ in range(8):  # each model traces its own predict function from the same code
+            model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+            model.predict(np.zeros((1, 2)), verbose=0)
+
+    predict_with_new_models()
+    assert any("retracing" in r.getMessage() for r in caplog.records)  # the false alarm exists
+    caplog.clear()
+    with training.quiet_retracing():
+        predict_with_new_models()
+        logging.getLogger("tensorflow").warning("another warning")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["another warning"]

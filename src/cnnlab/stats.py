@@ -74,6 +74,12 @@ class McNemar:
             f"{self.only_second_right}, exact McNemar p = {self.p_value:.3g}"
         )
 
+    def verdict(self, alpha: float = 0.05) -> str:
+        """What the test says of the difference, as a phrase to end a sentence with."""
+        if self.p_value < alpha:
+            return "larger than the choice of test images alone would produce"
+        return "within what the choice of test images alone could produce"
+
 
 def mcnemar(y_true: np.ndarray, first: np.ndarray, second: np.ndarray) -> McNemar:
     """Do two models' accuracies on the same images differ more than chance would make them?"""

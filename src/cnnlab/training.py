@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import keras
@@ -164,6 +165,28 @@ def precision_policy(name: str) -> Iterator[None]:
         keras.mixed_precision.set_global_policy(previous)
 
 
+@contextlib.contextmanager
+def quiet_retracing() -> Iterator[None]:
+    """Silence TensorFlow's retracing warning while many models are built and called in turn.
+
+    Each Keras model makes its own train and predict functions from the same Python code, and
+    TensorFlow counts every new one as a retracing of one function: a false alarm where each
+    model is meant to be new. Other warnings still show.
+    """
+    logger = logging.getLogger("tensorflow")
+    hide = _RetracingFilter()
+    logger.addFilter(hide)
+    try:
+        yield
+    finally:
+        logger.removeFilter(hide)
+
+
+class _RetracingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
 def images_per_second(
     build: Callable[[], keras.Model],
     policy: str,
@@ -194,7 +217,32 @@ def images_per_second(
         if classes == 1
         else keras.utils.to_categorical(labels, classes)
     )
-    model.fit(x[: batch_size * 3], y[: batch_size * 3], batch_size=batch_size, verbose=0)
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+    with quiet_retracing():  # a new model per timing, by design
+        model.fit(x[: batch_size * 3], y[: batch_size * 3], batch_size=batch_size, verbose=0)
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
     return len(x) / (time.perf_counter() - start)
+
+
+def interleaved_timings(
+    timers: Mapping[str, Callable[[], float]], rounds: int
+) -> dict[str, list[float]]:
+    """Each timer's readings over ``rounds`` rounds, the timers taking turns within a round.
+
+    Taking turns spreads a slow spell of the machine over every timer alike.
+    """
+    readings: dict[str, list[float]] = {label: [] for label in timers}
+    for _ in range(rounds):
+        for label, timer in timers.items():
+            readings[label].append(timer())
+    return readings
+
+
+def reading_range(readings: Sequence[float]) -> str:
+    """The span of some timings, as ``low-high`` in whole units."""
+    return f"{min(readings):.0f}-{max(readings):.0f}"
+
+
+def ranges_overlap(first: Sequence[float], second: Sequence[float]) -> bool:
+    """Whether two sets of timings overlap (min to max): if so, they do not tell the two apart."""
+    return min(first) <= max(second) and min(second) <= max(first)
