@@ -23,8 +23,9 @@ The parts overlap in a real step (the pipeline runs ahead on a spare core, if th
 Keras adds the loss, metrics and its bookkeeping), so they need not sum to the step: each is
 given in ms and as a share of its setting's step. A last table times formulations of 03's
 one-channel 3x3 convolution (forward and backward of convolution, bias, ReLU and pooling, in
-float32; the cap reaches oneDNN's kernels, not Eigen's element-wise ones). Every time is the
-best of ``--rounds`` repeats.
+float32; the cap reaches oneDNN's kernels, not Eigen's element-wise ones), the last of them
+compiled by XLA ("XLA per function"), which TensorFlow allows only with op determinism off.
+Every time is the best of ``--rounds`` repeats.
 """
 
 from __future__ import annotations
@@ -303,7 +304,7 @@ def time_configurations(rounds: int, only: str) -> dict[str, Any]:
 
 
 def convolution_candidates(rounds: int) -> dict[str, float]:
-    """03's Conv2D(32, 3x3) block on 64 x 256 x 256 x 1, three ways, float32, ms per step."""
+    """03's Conv2D(32, 3x3) block on 64 x 256 x 256 x 1, four ways, float32, ms per step."""
     import numpy as np
     import tensorflow as tf
 
@@ -326,8 +327,8 @@ def convolution_candidates(rounds: int) -> dict[str, float]:
             out += x[:, i : i + 254, j : j + 254, :] * k[i, j, 0]
         return out
 
-    def timed(conv: Callable[[tf.Tensor, tf.Tensor], tf.Tensor]) -> float:
-        @tf.function
+    def timed(conv: Callable[[tf.Tensor, tf.Tensor], tf.Tensor], xla: bool = False) -> float:
+        @tf.function(jit_compile=xla)  # XLA compiles the block's forward and its gradient
         def step() -> tf.Tensor:
             with tf.GradientTape() as tape:
                 out = tf.nn.max_pool2d(tf.nn.relu(conv(x, kernel) + bias), 2, 2, "VALID")
@@ -335,11 +336,18 @@ def convolution_candidates(rounds: int) -> dict[str, float]:
 
         return best_ms(step, rounds)
 
-    return {
+    times = {
         "Conv2D (tf.nn.conv2d, as Keras)": timed(conv2d),
         "patches + one matrix product": timed(patches),
         "nine shifted multiply-adds": timed(shifted),
     }
+    # XLA refuses MaxPool's gradient under op determinism ("no deterministic XLA implementation"),
+    # which cnnlab.repro turns on for every training; TensorFlow has no public switch back.
+    from tensorflow.python.framework import config
+
+    config.disable_op_determinism()
+    times["XLA-compiled block, op determinism off"] = timed(conv2d, xla=True)
+    return times
 
 
 def main() -> None:
