@@ -65,3 +65,4 @@ def test_mcnemar_verdict_follows_the_p_value_against_alpha():
     assert lopsided.verdict().startswith("larger than")
     assert even.verdict().startswith("within what")
     assert lopsided.verdict(alpha=0.001).startswith("within what")
+    assert lopsided.significant() and not lopsided.significant(alpha=lopsided.p_value)

@@ -149,19 +149,34 @@ def test_ranges_overlap_only_when_the_spans_meet():
     assert training.ranges_overlap([1, 2], [2, 3])  # touching spans do not separate
     assert not training.ranges_overlap([1, 2], [2.5, 3])
     assert not training.ranges_overlap([2.5, 3], [1, 2])
+    assert training.ranges_overlap([1, 10], [2, 3]) and training.ranges_overlap([2, 3], [1, 10])
+
+
+RETRACING = (  # TensorFlow's message, shortened; it warns at most twice per function and process
+    "5 out of the last 5 calls to <function f at 0x1> triggered tf.function retracing."
+)
 
 
 def test_quiet_retracing_hides_only_the_retracing_warning(caplog):
-    def predict_with_new_models() -> None:
-        for _ in range(8):  # each model traces its own predict function from the same code
-            model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-            model.predict(np.zeros((1, 2)), verbose=0)
-
-    predict_with_new_models()
-    assert any("retracing" in r.getMessage() for r in caplog.records)  # the false alarm exists
-    caplog.clear()
+    tf_logger = logging.getLogger("tensorflow")
     with training.quiet_retracing():
-        predict_with_new_models()
-        logging.getLogger("tensorflow").warning("another warning")
-    messages = [r.getMessage() for r in caplog.records]
-    assert messages == ["another warning"]
+        tf_logger.warning(RETRACING)
+        tf_logger.warning("another warning")
+    tf_logger.warning(RETRACING)  # shown again after the block
+    assert [r.getMessage() for r in caplog.records] == ["another warning", RETRACING]
+
+
+def test_quiet_retracing_removes_its_filter_when_the_block_fails():
+    filters = list(logging.getLogger("tensorflow").filters)
+    with pytest.raises(KeyError), training.quiet_retracing():
+        raise KeyError("a failure inside the block")
+    assert logging.getLogger("tensorflow").filters == filters
+
+
+def test_interleaved_timings_refuse_zero_rounds():
+    with pytest.raises(ValueError, match="at least 1"):
+        training.interleaved_timings({"a": lambda: 1.0}, rounds=0)
+
+
+def test_ratio_bounds_pair_the_extreme_readings():
+    assert training.ratio_bounds([10, 12], [4, 5]) == (2.0, 3.0)

@@ -74,9 +74,13 @@ class McNemar:
             f"{self.only_second_right}, exact McNemar p = {self.p_value:.3g}"
         )
 
+    def significant(self, alpha: float = 0.05) -> bool:
+        """Whether the difference is significant at level ``alpha`` (p < alpha)."""
+        return self.p_value < alpha
+
     def verdict(self, alpha: float = 0.05) -> str:
         """What the test says of the difference, as a phrase to end a sentence with."""
-        if self.p_value < alpha:
+        if self.significant(alpha):
             return "larger than the choice of test images alone would produce"
         return "within what the choice of test images alone could produce"
 

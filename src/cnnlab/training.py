@@ -169,9 +169,10 @@ def precision_policy(name: str) -> Iterator[None]:
 def quiet_retracing() -> Iterator[None]:
     """Silence TensorFlow's retracing warning while many models are built and called in turn.
 
-    Each Keras model makes its own train and predict functions from the same Python code, and
-    TensorFlow counts every new one as a retracing of one function: a false alarm where each
-    model is meant to be new. Other warnings still show.
+    Each Keras model makes its own train, evaluate and predict functions from the same Python
+    code, and TensorFlow counts every new one as a retracing of one function: a false alarm
+    where each model is meant to be new. Inside the block a genuine retracing is hidden too
+    (and TensorFlow warns at most twice per function and process); other warnings still show.
     """
     logger = logging.getLogger("tensorflow")
     hide = _RetracingFilter()
@@ -231,6 +232,8 @@ def interleaved_timings(
 
     Taking turns spreads a slow spell of the machine over every timer alike.
     """
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1 to time anything, got {rounds}.")
     readings: dict[str, list[float]] = {label: [] for label in timers}
     for _ in range(rounds):
         for label, timer in timers.items():
@@ -241,6 +244,11 @@ def interleaved_timings(
 def reading_range(readings: Sequence[float]) -> str:
     """The span of some timings, as ``low-high`` in whole units."""
     return f"{min(readings):.0f}-{max(readings):.0f}"
+
+
+def ratio_bounds(first: Sequence[float], second: Sequence[float]) -> tuple[float, float]:
+    """The least and the largest ratio first/second that any pairing of their readings gives."""
+    return min(first) / max(second), max(first) / min(second)
 
 
 def ranges_overlap(first: Sequence[float], second: Sequence[float]) -> bool:
