@@ -180,3 +180,9 @@ def test_interleaved_timings_refuse_zero_rounds():
 
 def test_ratio_bounds_pair_the_extreme_readings():
     assert training.ratio_bounds([10, 12], [4, 5]) == (2.0, 3.0)
+
+
+def test_reading_spread_is_largest_over_smallest_whatever_the_order():
+    assert training.reading_spread([845, 491, 866]) == pytest.approx(866 / 491)
+    assert training.reading_spread([500]) == 1.0
+    assert training.reading_spread([100, 119]) < training.STEADY_SPREAD < 121 / 100

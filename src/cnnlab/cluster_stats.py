@@ -27,7 +27,7 @@ import numpy as np
 from scipy.sparse import csr_array
 from sklearn.metrics import roc_auc_score
 
-from cnnlab.stats import Accuracy, accuracy_interval
+from cnnlab.stats import Accuracy, SignificanceTest, accuracy_interval
 
 RESAMPLES = 10_000
 
@@ -79,7 +79,7 @@ class ClusterAUC:
 
 
 @dataclass(frozen=True)
-class PairedDifference:
+class PairedDifference(SignificanceTest):
     """The second model's accuracy minus the first's on the same images, resampled by group."""
 
     first: float

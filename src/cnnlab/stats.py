@@ -60,8 +60,28 @@ def accuracy_of(y_true: np.ndarray, y_pred: np.ndarray, confidence: float = 0.95
     return accuracy_interval(int((y_true == y_pred).sum()), y_true.size, confidence)
 
 
+SIGNIFICANCE = 0.05
+"""The level below which the notebooks call a p-value significant."""
+
+
+class SignificanceTest:
+    """A test's result with a p-value, read at a level: shared by every paired test here."""
+
+    p_value: float
+
+    def significant(self, alpha: float = SIGNIFICANCE) -> bool:
+        """Whether the difference is significant at level ``alpha`` (p < alpha)."""
+        return self.p_value < alpha
+
+    def verdict(self, alpha: float = SIGNIFICANCE) -> str:
+        """What the test says of the difference, as a phrase to end a sentence with."""
+        if self.significant(alpha):
+            return "larger than the choice of test images alone would produce"
+        return "within what the choice of test images alone could produce"
+
+
 @dataclass(frozen=True)
-class McNemar:
+class McNemar(SignificanceTest):
     """Exact McNemar test on paired predictions: only images the two models disagree on count."""
 
     only_first_right: int
@@ -73,16 +93,6 @@ class McNemar:
             f"only the first right: {self.only_first_right}, only the second right: "
             f"{self.only_second_right}, exact McNemar p = {self.p_value:.3g}"
         )
-
-    def significant(self, alpha: float = 0.05) -> bool:
-        """Whether the difference is significant at level ``alpha`` (p < alpha)."""
-        return self.p_value < alpha
-
-    def verdict(self, alpha: float = 0.05) -> str:
-        """What the test says of the difference, as a phrase to end a sentence with."""
-        if self.significant(alpha):
-            return "larger than the choice of test images alone would produce"
-        return "within what the choice of test images alone could produce"
 
 
 def mcnemar(y_true: np.ndarray, first: np.ndarray, second: np.ndarray) -> McNemar:

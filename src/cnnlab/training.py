@@ -246,6 +246,15 @@ def reading_range(readings: Sequence[float]) -> str:
     return f"{min(readings):.0f}-{max(readings):.0f}"
 
 
+# Readings of one setting that spread wider than this (max / min) make a ratio rough.
+STEADY_SPREAD = 1.2
+
+
+def reading_spread(readings: Sequence[float]) -> float:
+    """How far some timings of one setting differ among themselves, as max / min."""
+    return max(readings) / min(readings)
+
+
 def ratio_bounds(first: Sequence[float], second: Sequence[float]) -> tuple[float, float]:
     """The least and the largest ratio first/second that any pairing of their readings gives."""
     return min(first) / max(second), max(first) / min(second)
