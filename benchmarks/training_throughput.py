@@ -1,4 +1,4 @@
-"""Training speed of the course's networks: float32 vs the native reduced precision, per batch.
+"""Training speed of the course's networks: float32 vs the native reduced precision, per batch size.
 
 Run by hand (not in CI): ``.venv/bin/python benchmarks/training_throughput.py [--steps N]``.
 Every configuration of a network is timed in the same process, in interleaved rounds, and the
