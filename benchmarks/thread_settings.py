@@ -6,9 +6,10 @@ one operation may split its work over; inter-op: operations run at once, such as
 branches of 05's Inception modules) is timed in a child process of its own, once on this CPU's
 native path and once under oneDNN's AVX2 cap, each in the precision ``native_reduced_precision``
 picks there. The children take turns in ``--rounds`` rounds, so a slow spell of the machine
-falls on every setting alike; each child times every network twice, and the best reading of
-each setting over all its rounds is kept. Networks and optimizers as the notebooks train them
-(03: FusedAdam, batch 64; 05: Adam at the improved recipe's batch 128), on random data.
+falls on every setting alike; each child times every network twice, and each setting's best
+reading over all its rounds is compared, printed with the range of its readings. The networks,
+batch sizes and optimizers are the notebooks' (03: FusedAdam, batch 64; 05: Adam at the improved
+recipe's batch 128), on random data, one step per call (the notebooks run 32).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ THREADS: dict[str, tuple[int, int]] = {
 READINGS = 2  # timings of each network per child
 
 
-def time_networks(intra: int, inter: int) -> dict[str, float]:
-    """In this process, with the given thread pools: ms per training step of each network."""
+def time_networks(intra: int, inter: int) -> dict[str, list[float]]:
+    """In this process, with the given thread pools: each network's readings, ms per step."""
     import keras
     import tensorflow as tf
 
@@ -56,14 +57,14 @@ def time_networks(intra: int, inter: int) -> dict[str, float]:
         ),
         "05 network, batch 128": (inception.inception_cifar10, 128, 32, keras.optimizers.Adam),
     }
-    best = {}
-    for name, (build, batch, steps, optimizer) in networks.items():
-        rates = [
-            images_per_second(build, policy, batch, steps, optimizer=optimizer)
+    readings = {
+        name: [
+            1000 * batch / images_per_second(build, policy, batch, steps, optimizer=optimizer)
             for _ in range(READINGS)
         ]
-        best[name] = 1000 * batch / max(rates)
-    return {"precision": policy, "threads": [intra, inter]} | best
+        for name, (build, batch, steps, optimizer) in networks.items()
+    }
+    return {"precision": policy} | readings
 
 
 def main() -> None:
@@ -75,7 +76,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(time_networks(*args.child)))
         return
-    best: dict[tuple[str, str], dict[str, float]] = {}
+    readings: dict[tuple[str, str], dict[str, list[float]]] = {}
     precision: dict[str, str] = {}
     for round_ in range(1, args.rounds + 1):
         for isa_label, isa in SETTINGS.items():
@@ -84,24 +85,26 @@ def main() -> None:
                 output = run_child(__file__, isa, [str(intra), str(inter)], capture=True)
                 result = json.loads(output.strip().splitlines()[-1])
                 precision[isa_label] = result.pop("precision")
-                result.pop("threads")
-                kept = best.setdefault((isa_label, label), result)
+                kept = readings.setdefault((isa_label, label), {})
                 for network, ms in result.items():
-                    kept[network] = min(kept[network], ms)
+                    kept.setdefault(network, []).extend(ms)
     print(
-        f"\ncores: {os.cpu_count()}; ms per training step, best of {args.rounds} x {READINGS}"
-        " readings (in brackets: the default's time over this setting's, >1 is faster)"
+        f"\ncores: {os.cpu_count()}; ms per training step: the best of {args.rounds} x "
+        f"{READINGS} readings, the default's best over this setting's (>1 is faster), and the "
+        "range of the readings"
     )
+    from cnnlab.training import reading_range  # loads TensorFlow: only once the children are done
+
     for isa_label in SETTINGS:
-        default = best[isa_label, next(iter(THREADS))]
+        default = readings[isa_label, next(iter(THREADS))]
         print(f"\n== {isa_label} ({precision[isa_label]}) ==")
-        print(f"{'threads':28s} " + " ".join(f"{network:>30s}" for network in default))
+        print(f"{'threads':28s} " + " ".join(f"{network:>34s}" for network in default))
         for label in THREADS:
             cells = (
-                f"{ms:8.0f} ms ({default[network] / ms:4.2f}x)"
-                for network, ms in best[isa_label, label].items()
+                f"{min(ms):6.0f} ({min(default[network]) / min(ms):4.2f}x; {reading_range(ms)})"
+                for network, ms in readings[isa_label, label].items()
             )
-            print(f"{label:28s} " + " ".join(f"{cell:>30s}" for cell in cells))
+            print(f"{label:28s} " + " ".join(f"{cell:>34s}" for cell in cells))
 
 
 if __name__ == "__main__":
