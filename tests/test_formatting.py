@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from cnnlab.formatting import fixed, fixed_table, rounded
+from cnnlab.formatting import fixed, fixed_table, listed, rounded
 
 
 @pytest.mark.parametrize("tiny", [-3e-18, 2e-18, -0.0, 0.0, -4.9e-5])
@@ -24,3 +24,10 @@ def test_other_values_keep_sign_and_digits():
 def test_fixed_table_formats_numbers_and_leaves_text():
     frame = pd.DataFrame({"a": [-1e-9, 0.25], "b": ["x", "y"]})
     assert fixed_table(frame, 2).to_dict("list") == {"a": ["0.00", "0.25"], "b": ["x", "y"]}
+
+
+def test_listed_joins_items_as_prose():
+    assert listed([]) == ""
+    assert listed(["a"]) == "a"
+    assert listed(["a", "b"]) == "a and b"
+    assert listed(["a", "b", "c"]) == "a, b and c"

@@ -186,3 +186,8 @@ def test_reading_spread_is_largest_over_smallest_whatever_the_order():
     assert training.reading_spread([845, 491, 866]) == pytest.approx(866 / 491)
     assert training.reading_spread([500]) == 1.0
     assert training.reading_spread([100, 119]) < training.STEADY_SPREAD < 121 / 100
+
+
+def test_timings_are_unsteady_only_beyond_the_steady_spread():
+    assert not training.unsteady([100, 119, 110])
+    assert training.unsteady([121, 100])

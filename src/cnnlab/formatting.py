@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -30,6 +31,11 @@ def fixed(value: float, digits: int, sign: bool = False) -> str:
 def fixed_table(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     """Every number of ``frame`` as text with ``digits`` decimals (for a table shown as is)."""
     return frame.map(lambda v: fixed(float(v), digits) if isinstance(v, numbers.Real) else v)
+
+
+def listed(items: Sequence[str]) -> str:
+    """Items as prose: ``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
 def show_markdown(text: str) -> None:

@@ -255,6 +255,11 @@ def reading_spread(readings: Sequence[float]) -> float:
     return max(readings) / min(readings)
 
 
+def unsteady(readings: Sequence[float]) -> bool:
+    """Whether some timings of one setting spread too wide (``STEADY_SPREAD``) for a firm ratio."""
+    return reading_spread(readings) > STEADY_SPREAD
+
+
 def ratio_bounds(first: Sequence[float], second: Sequence[float]) -> tuple[float, float]:
     """The least and the largest ratio first/second that any pairing of their readings gives."""
     return min(first) / max(second), max(first) / min(second)
