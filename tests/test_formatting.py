@@ -11,7 +11,7 @@ from cnnlab.formatting import fixed, fixed_table, listed, rounded
 @pytest.mark.parametrize("tiny", [-3e-18, 2e-18, -0.0, 0.0, -4.9e-5])
 def test_values_that_round_to_zero_print_as_one_zero(tiny):
     assert fixed(tiny, 4) == "0.0000"
-    assert fixed(tiny, 4, sign=True) == "+0.0000"
+    assert fixed(tiny, 4, sign=True) == "0.0000"  # a zero has no sign, + or -
     assert math.copysign(1, rounded(tiny, 4)) == 1
 
 

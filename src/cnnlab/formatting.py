@@ -3,7 +3,7 @@
 Outputs that the regression compares must not show digits that change with the CPU's
 instruction set, the thread count or a patch release. Rounding alone is not enough: a value
 of -3e-18 on one machine and +2e-18 on another both round to zero but print as ``-0.0000``
-and ``0.0000``. These helpers never print a signed zero.
+and ``0.0000``. These helpers never print a signed zero, neither ``-0.0`` nor ``+0.0``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def fixed(value: float, digits: int, sign: bool = False) -> str:
     """``value`` with ``digits`` decimals (``+`` shown when ``sign``), never a signed zero."""
     if not math.isfinite(value):
         return str(float(value))
-    return f"{rounded(value, digits):{'+' if sign else ''}.{digits}f}"
+    number = rounded(value, digits)
+    return f"{number:{'+' if sign and number else ''}.{digits}f}"
 
 
 def fixed_table(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
