@@ -5,13 +5,14 @@ import math
 import pandas as pd
 import pytest
 
-from cnnlab.formatting import fixed, fixed_table, listed, rounded
+from cnnlab.formatting import fixed, fixed_table, prose_list, rounded
 
 
 @pytest.mark.parametrize("tiny", [-3e-18, 2e-18, -0.0, 0.0, -4.9e-5])
 def test_values_that_round_to_zero_print_as_one_zero(tiny):
     assert fixed(tiny, 4) == "0.0000"
     assert fixed(tiny, 4, sign=True) == "0.0000"  # a zero has no sign, + or -
+    assert fixed(0.25, 2, sign=True) == "+0.25"
     assert math.copysign(1, rounded(tiny, 4)) == 1
 
 
@@ -27,7 +28,7 @@ def test_fixed_table_formats_numbers_and_leaves_text():
 
 
 def test_listed_joins_items_as_prose():
-    assert listed([]) == ""
-    assert listed(["a"]) == "a"
-    assert listed(["a", "b"]) == "a and b"
-    assert listed(["a", "b", "c"]) == "a, b and c"
+    assert prose_list([]) == ""
+    assert prose_list(["a"]) == "a"
+    assert prose_list(["a", "b"]) == "a and b"
+    assert prose_list(["a", "b", "c"]) == "a, b and c"

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from cnnlab.stats import accuracy_interval, accuracy_of, mcnemar, wald_interval
+from cnnlab.stats import (
+    accuracy_interval,
+    accuracy_of,
+    mcnemar,
+    paired_runs,
+    standard_deviation_interval,
+    wald_interval,
+)
 
 
 def test_wilson_interval_matches_the_closed_form():
@@ -66,3 +73,34 @@ def test_mcnemar_verdict_follows_the_p_value_against_alpha():
     assert even.verdict().startswith("within what")
     assert lopsided.verdict(alpha=0.001).startswith("within what")
     assert lopsided.significant() and not lopsided.significant(alpha=lopsided.p_value)
+
+
+def test_standard_deviation_interval_is_the_chi_square_one():
+    values = [-1.0, 1.0, -1.0, 1.0]  # sample standard deviation 2 / sqrt(3)
+    low, high = standard_deviation_interval(values)
+    spread = 2 / np.sqrt(3)
+    # chi-square quantiles with 3 degrees of freedom: 9.348 (97.5%) and 0.2158 (2.5%)
+    assert low == pytest.approx(spread * np.sqrt(3 / 9.3484), rel=1e-4)
+    assert high == pytest.approx(spread * np.sqrt(3 / 0.21580), rel=1e-4)
+    with pytest.raises(ValueError, match="at least two"):
+        standard_deviation_interval([1.0])
+
+
+def test_paired_runs_is_a_paired_t_test_on_the_differences():
+    first, second = [50.0, 51.0, 49.0], [50.5, 51.9, 49.2]
+    result = paired_runs(first, second)
+    assert result.differences == pytest.approx((0.5, 0.9, 0.2))
+    assert result.mean == pytest.approx(1.6 / 3)
+    assert result.standard_error == pytest.approx(np.std([0.5, 0.9, 0.2], ddof=1) / np.sqrt(3))
+    t = result.mean / result.standard_error  # with 2 degrees of freedom t has a closed form
+    assert result.p_value == pytest.approx(1 - abs(t) / np.sqrt(2 + t * t))
+    assert not result.significant()
+    assert result.verdict().startswith("within what the spread between seeds")
+
+
+def test_paired_runs_without_spread_and_with_bad_input():
+    assert paired_runs([1.0, 2.0], [1.0, 2.0]).p_value == 1.0
+    shifted = paired_runs([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
+    assert shifted.p_value == 0.0 and shifted.verdict().startswith("larger than the spread")
+    with pytest.raises(ValueError, match="paired by seed"):
+        paired_runs([1.0, 2.0], [1.0])

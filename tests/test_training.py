@@ -190,4 +190,5 @@ def test_reading_spread_is_largest_over_smallest_whatever_the_order():
 
 def test_timings_are_unsteady_only_beyond_the_steady_spread():
     assert not training.unsteady([100, 119, 110])
+    assert not training.unsteady([100, 120])  # exactly the steady spread is still steady
     assert training.unsteady([121, 100])

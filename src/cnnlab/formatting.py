@@ -22,7 +22,7 @@ def rounded(value: float, digits: int) -> float:
 
 
 def fixed(value: float, digits: int, sign: bool = False) -> str:
-    """``value`` with ``digits`` decimals (``+`` shown when ``sign``), never a signed zero."""
+    """``value`` with ``digits`` decimals (``+`` on non-zero ones when ``sign``), no signed zero."""
     if not math.isfinite(value):
         return str(float(value))
     number = rounded(value, digits)
@@ -34,7 +34,7 @@ def fixed_table(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     return frame.map(lambda v: fixed(float(v), digits) if isinstance(v, numbers.Real) else v)
 
 
-def listed(items: Sequence[str]) -> str:
+def prose_list(items: Sequence[str]) -> str:
     """Items as prose: ``a``, ``a and b``, ``a, b and c``."""
     return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 

@@ -7,10 +7,11 @@ only says which test answers which question.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import binomtest, norm
+from scipy.stats import binomtest, chi2, norm, ttest_rel
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,51 @@ def mcnemar(y_true: np.ndarray, first: np.ndarray, second: np.ndarray) -> McNema
     # With no disagreements there is no evidence of a difference at all.
     p = 1.0 if b + c == 0 else float(binomtest(b, b + c, 0.5).pvalue)
     return McNemar(b, c, p)
+
+
+def standard_deviation_interval(
+    values: Sequence[float], confidence: float = 0.95
+) -> tuple[float, float]:
+    """The sample standard deviation's interval (chi-square, assuming normal values)."""
+    n = len(values)
+    if n < 2:
+        raise ValueError("a standard deviation needs at least two values")
+    spread = float(np.std(values, ddof=1))
+    upper_q, lower_q = chi2.ppf([(1 + confidence) / 2, (1 - confidence) / 2], n - 1)
+    return spread * math.sqrt((n - 1) / upper_q), spread * math.sqrt((n - 1) / lower_q)
+
+
+@dataclass(frozen=True)
+class PairedRuns(SignificanceTest):
+    """Paired training runs (one seed each, one change between them): a paired t-test."""
+
+    differences: tuple[float, ...]
+    p_value: float
+
+    @property
+    def mean(self) -> float:
+        """The mean difference, second minus first."""
+        return float(np.mean(self.differences))
+
+    @property
+    def standard_error(self) -> float:
+        """The mean difference's standard error over the pairs."""
+        return float(np.std(self.differences, ddof=1) / math.sqrt(len(self.differences)))
+
+    def verdict(self, alpha: float = SIGNIFICANCE) -> str:
+        """What the test says of the difference, as a phrase to end a sentence with."""
+        if self.significant(alpha):
+            return "larger than the spread between seeds alone would produce"
+        return "within what the spread between seeds alone could produce"
+
+
+def paired_runs(first: Sequence[float], second: Sequence[float]) -> PairedRuns:
+    """Does a change move the result of training runs paired by seed more than the seed does?"""
+    if len(first) != len(second) or len(first) < 2:
+        raise ValueError("give two equally long lists of at least two runs, paired by seed")
+    differences = tuple(float(b - a) for a, b in zip(first, second, strict=True))
+    if np.ptp(differences) == 0:  # no spread: t is 0/0 or infinite
+        p = 1.0 if differences[0] == 0 else 0.0
+    else:
+        p = float(ttest_rel(second, first).pvalue)
+    return PairedRuns(differences, p)
