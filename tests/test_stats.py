@@ -95,12 +95,16 @@ def test_paired_runs_is_a_paired_t_test_on_the_differences():
     t = result.mean / result.standard_error  # with 2 degrees of freedom t has a closed form
     assert result.p_value == pytest.approx(1 - abs(t) / np.sqrt(2 + t * t))
     assert not result.significant()
-    assert result.verdict().startswith("within what the spread between seeds")
+    assert result.verdict().startswith("within what its variation from seed to seed")
 
 
 def test_paired_runs_without_spread_and_with_bad_input():
     assert paired_runs([1.0, 2.0], [1.0, 2.0]).p_value == 1.0
-    shifted = paired_runs([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
-    assert shifted.p_value == 0.0 and shifted.verdict().startswith("larger than the spread")
+    shifted = paired_runs([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])  # three runs cannot prove it
+    assert np.isnan(shifted.p_value) and not shifted.significant()
+    assert shifted.verdict().endswith("which a t-test cannot weigh")
+    assert paired_runs([1.0, 2.0], [3.0, 3.5]).verdict().startswith("within what its variation")
+    steady = paired_runs([1.0, 2.0, 3.0, 4.0], [2.1, 3.0, 4.1, 5.0])  # +1.05 +- 0.03
+    assert steady.significant() and steady.verdict().startswith("larger than its variation")
     with pytest.raises(ValueError, match="paired by seed"):
         paired_runs([1.0, 2.0], [1.0])

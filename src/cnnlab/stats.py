@@ -140,9 +140,11 @@ class PairedRuns(SignificanceTest):
 
     def verdict(self, alpha: float = SIGNIFICANCE) -> str:
         """What the test says of the difference, as a phrase to end a sentence with."""
+        if math.isnan(self.p_value):
+            return "the same for every seed, which a t-test cannot weigh"
         if self.significant(alpha):
-            return "larger than the spread between seeds alone would produce"
-        return "within what the spread between seeds alone could produce"
+            return "larger than its variation from seed to seed would produce"
+        return "within what its variation from seed to seed could produce"
 
 
 def paired_runs(first: Sequence[float], second: Sequence[float]) -> PairedRuns:
@@ -150,8 +152,8 @@ def paired_runs(first: Sequence[float], second: Sequence[float]) -> PairedRuns:
     if len(first) != len(second) or len(first) < 2:
         raise ValueError("give two equally long lists of at least two runs, paired by seed")
     differences = tuple(float(b - a) for a, b in zip(first, second, strict=True))
-    if np.ptp(differences) == 0:  # no spread: t is 0/0 or infinite
-        p = 1.0 if differences[0] == 0 else 0.0
+    if np.ptp(differences) == 0:  # no variation: t is 0/0 or infinite, neither a p-value
+        p = 1.0 if differences[0] == 0 else math.nan
     else:
         p = float(ttest_rel(second, first).pvalue)
     return PairedRuns(differences, p)
