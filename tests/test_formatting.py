@@ -27,7 +27,7 @@ def test_fixed_table_formats_numbers_and_leaves_text():
     assert fixed_table(frame, 2).to_dict("list") == {"a": ["0.00", "0.25"], "b": ["x", "y"]}
 
 
-def test_listed_joins_items_as_prose():
+def test_prose_list_joins_items_as_prose():
     assert prose_list([]) == ""
     assert prose_list(["a"]) == "a"
     assert prose_list(["a", "b"]) == "a and b"
