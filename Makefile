@@ -15,7 +15,7 @@ NAMES := $(notdir $(NOTEBOOKS:.ipynb=))
 NBVAL := $(BIN)/pytest -p no:cacheprovider --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 3600
 
-.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html export-code instructor $(NAMES)
+.PHONY: all plan test unit-test nbval data lint clean venv badges html test-html export-code instructor seed-spread $(NAMES)
 
 # A notebook is executed when something it executes changed since it last ran here: its code
 # cells, the cnnlab modules it imports, the environment or the profile (`make plan` says
@@ -33,6 +33,13 @@ $(NAMES): %: $(INSTALLED)
 # check says solved.
 instructor: $(INSTALLED)
 	@$(BIN)/python -m cnnlab_build instructor $(NOTEBOOKS)
+
+# The notebook's results from other seeds beside its committed run (not part of `all`: each
+# seed costs a full run of 05, about 40 minutes with bfloat16 hardware, ~75 without):
+# reports/seed_spread_05_cifar10_inception.txt. SEEDS="43 44" by default.
+SEEDS ?= 43 44
+seed-spread: $(INSTALLED)
+	@$(BIN)/python -m cnnlab_build seeds notebooks/05_cifar10_inception.ipynb $(SEEDS)
 
 plan: $(INSTALLED)
 	@$(BIN)/python -m cnnlab_build plan $(NOTEBOOKS)

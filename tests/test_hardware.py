@@ -1,5 +1,6 @@
 """A 16-bit precision is chosen only where the training device computes it natively, and why."""
 
+import platform
 import sys
 from types import SimpleNamespace
 
@@ -9,6 +10,13 @@ from cnnlab import hardware
 
 AMX_CPU = {"avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile"}
 AVX2_CPU = {"sse4_2", "avx", "avx2", "fma"}
+
+
+def test_the_cpu_model_is_read_from_cpuinfo_or_falls_back_to_the_architecture(tmp_path):
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nmodel name\t: Some CPU @ 2.0GHz\nflags\t: fpu\n")
+    assert hardware.cpu_model(cpuinfo) == "Some CPU @ 2.0GHz"
+    assert hardware.cpu_model(tmp_path / "absent") == (platform.machine() or "unknown CPU")
 
 
 def test_cpu_flags_are_read_from_cpuinfo(tmp_path):

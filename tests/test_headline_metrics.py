@@ -38,6 +38,13 @@ def test_smoke_metrics_never_touch_the_committed_file(tmp_path, monkeypatch):
     assert full == {"nb": {"profile": "full", "x": 2}}
 
 
+def test_a_profiles_outputs_go_under_the_root_given(tmp_path):
+    assert headline_metrics.metrics_path("full", tmp_path) == tmp_path / "reports" / "metrics.json"
+    assert headline_metrics.profile_output("spread.txt", "smoke", tmp_path) == (
+        tmp_path / "build" / "spread-smoke.txt"
+    )
+
+
 def test_notebooks_recording_at_once_keep_each_others_entries(tmp_path, monkeypatch):
     path = tmp_path / "metrics.json"
     write = headline_metrics.write_json_atomic

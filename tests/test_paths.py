@@ -13,7 +13,6 @@ def test_project_root_is_the_nearest_folder_with_a_pyproject(tmp_path, monkeypat
     assert paths.project_root(tmp_path) == tmp_path.resolve()
     monkeypatch.chdir(deep)
     assert paths.project_root() == inner.resolve()
-    assert paths.reports_dir() == inner.resolve() / "reports"
 
 
 def test_cnnlab_data_dir_overrides_the_data_folder(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from typing import Any
 from filelock import FileLock
 
 from cnnlab.atomic import write_json_atomic
-from cnnlab.paths import project_root, reports_dir
+from cnnlab.paths import project_root
 
 
 def _plain(value: Any) -> Any:
@@ -26,12 +26,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def metrics_path(profile: str) -> Path:
-    """``reports/metrics.json`` for the full profile; ``build/metrics-<profile>.json`` otherwise,
-    so a smoke run (the regression tests) never overwrites the committed results."""
+def profile_output(name: str, profile: str, root: Path | None = None) -> Path:
+    """Where an output ``name`` measured under ``profile`` goes: ``reports/name`` for the full
+    profile, ``build/<stem>-<profile><suffix>`` otherwise, so a smoke run (the regression tests)
+    never overwrites committed results. ``root``: the project root (default: around the working
+    folder)."""
+    root = root or project_root()
     if profile == "full":
-        return reports_dir() / "metrics.json"
-    return project_root() / "build" / f"metrics-{profile}.json"
+        return root / "reports" / name
+    path = Path(name)
+    return root / "build" / f"{path.stem}-{profile}{path.suffix}"
+
+
+def metrics_path(profile: str, root: Path | None = None) -> Path:
+    """The metrics file of ``profile``: ``reports/metrics.json`` for the full profile."""
+    return profile_output("metrics.json", profile, root)
 
 
 def record_metrics(

@@ -1,4 +1,4 @@
-"""Where the project keeps data and reports, found from the working directory, never hard-coded."""
+"""Where the project keeps its data, found from the working directory, never hard-coded."""
 
 from __future__ import annotations
 
@@ -18,8 +18,3 @@ def project_root(start: Path | None = None) -> Path:
 def data_dir() -> Path:
     """The data folder: ``CNNLAB_DATA_DIR`` if set, else ``<project root>/data``."""
     return Path(os.environ.get("CNNLAB_DATA_DIR") or project_root() / "data")
-
-
-def reports_dir() -> Path:
-    """The folder for headline results: ``<project root>/reports``."""
-    return project_root() / "reports"

@@ -8,14 +8,15 @@ import sys
 from pathlib import Path
 
 from cnnlab.paths import project_root
-from cnnlab_build import book, colab, export, instructor, nbval_modes, plan, runner
+from cnnlab_build import book, colab, export, instructor, nbval_modes, plan, runner, seed_spread
 
 PROFILE_VARIABLE = "CNNLAB_PROFILE"  # full (default) or smoke
 NO_CACHE_VARIABLE = "CNNLAB_NO_CACHE"  # 1: retrain instead of reusing stored trainings
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Dispatch ``run``, ``plan``, ``list``, ``colab``, ``export``, ``book`` and ``instructor``."""
+    """Dispatch ``run``, ``plan``, ``list``, ``colab``, ``export``, ``book``, ``instructor``
+    and ``seeds``."""
     parser = argparse.ArgumentParser(prog="python -m cnnlab_build")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute notebooks whose inputs changed, in place")
@@ -37,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     edition = sub.add_parser("instructor", help="the notebooks with solved exercises, executed")
     edition.add_argument("--out", type=Path, default=Path("build/instructor"))
     edition.add_argument("notebooks", nargs="+", type=Path)
+    seeds = sub.add_parser("seeds", help="run a notebook from other seeds; report its spread")
+    seeds.add_argument("--out", type=Path, default=Path("build/seeds"))
+    seeds.add_argument("notebook", type=Path)
+    seeds.add_argument("seeds", nargs="+", type=int)
     args = parser.parse_args(argv)
 
     # The tooling reads the environment; the notebooks get the profile as a parameter.
@@ -44,8 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         retrain = os.environ.get(NO_CACHE_VARIABLE, "").strip() not in ("", "0")
         return runner.run(args.notebooks, force=args.force, profile=profile, retrain=retrain)
-    if args.command == "instructor":
-        return instructor.build(args.notebooks, args.out, profile)
+    if args.command in ("instructor", "seeds"):  # executed copies: no temporary file may stay
+        try:
+            with runner.interruptible():
+                if args.command == "instructor":
+                    return instructor.build(args.notebooks, args.out, profile)
+                return seed_spread.run(args.notebook, args.seeds, args.out, project_root(), profile)
+        except (KeyboardInterrupt, runner.Interrupted) as exc:
+            name = str(exc) if isinstance(exc, runner.Interrupted) else "SIGINT (Ctrl-C)"
+            print(f"INTERRUPTED by {name}: the copy being run was removed", file=sys.stderr)
+            return 130
     if args.command == "plan":
         for path in args.notebooks:
             reasons = plan.changes(path, project_root(path.resolve().parent), profile)

@@ -4,25 +4,21 @@ executed, each check showing "✓ solved" in context.
 Exercise cells are marked as nbgrader marks them: a code cell the student answers in carries
 ``metadata.nbgrader`` with ``"solution": true`` and a ``grade_id``; ``solutions/<notebook>.py``
 maps each grade id to the code that fills the cell (its ``CELLS``). The committed notebooks stay
-the student's. The edition is its own project root (``build/instructor/pyproject.toml``), so
-its runs record their metrics there, not in ``reports/``; it reads the repository's data and
-shares its stored trainings.
+the student's. The edition is its own project root (:mod:`cnnlab_build.side_root`): its
+metrics stay there; it reads the repository's data and shares its stored trainings.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 
-from cnnlab.atomic import remove, write_text_atomic
-from cnnlab.paths import data_dir, project_root
-from cnnlab_build import runner
+from cnnlab.atomic import write_text_atomic
+from cnnlab.paths import project_root
+from cnnlab_build import side_root
 
 SOLVED = "✓ solved"
 
@@ -68,47 +64,18 @@ def unsolved(nb: nbformat.NotebookNode) -> list[str]:
     return missing
 
 
-@contextlib.contextmanager
-def _data_dir_handed_over() -> Iterator[None]:
-    """Point the kernels (which inherit this environment) at the repository's data."""
-    saved = os.environ.get("CNNLAB_DATA_DIR")
-    os.environ["CNNLAB_DATA_DIR"] = str(data_dir())
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ["CNNLAB_DATA_DIR"]
-        else:
-            os.environ["CNNLAB_DATA_DIR"] = saved
-
-
-def prepare(out_dir: Path, root: Path) -> None:
-    """Make ``out_dir`` a project root that shares ``root``'s stored trainings."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / "pyproject.toml", "# the instructor edition's own root\n")
-    shared, link = root / "build" / "training-cache", out_dir / "build" / "training-cache"
-    shared.mkdir(parents=True, exist_ok=True)
-    if not link.is_symlink():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(shared.resolve(), target_is_directory=True)
-
-
 def build(paths: list[Path], out_dir: Path, profile: str) -> int:
     """Fill, execute and verify each notebook into ``out_dir``; returns an exit code."""
     root = project_root(paths[0].resolve().parent) if paths else project_root()
-    prepare(out_dir, root)
+    side_root.prepare(out_dir, root)
     failed = 0
     for path in paths:
         target = out_dir / path.name
         nb = filled(nbformat.read(path, as_version=4), solution_cells(root, path.stem))
         write_text_atomic(target, nbformat.writes(nb))
         print(f"running {target} (profile {profile})", flush=True)
-        try:
-            with _data_dir_handed_over():
-                seconds = runner.execute(target, {"PROFILE": profile, "RETRAIN": False})
-        except Exception as exc:  # papermill's errors carry the cell; anything else is set-up
-            remove(target)  # never leave an unexecuted copy that looks like the edition
-            print(runner.failure_line(target, exc), file=sys.stderr)
+        seconds = side_root.execute_copy(target, {"PROFILE": profile, "RETRAIN": False})
+        if seconds is None:
             failed += 1
             continue
         missing = unsolved(nbformat.read(target, as_version=4))

@@ -82,16 +82,41 @@ class EditedDuringRun(Exception):
     """The notebook changed on disk while it ran: its outputs would not match its code."""
 
 
+def parameters_cell(path: Path) -> ast.Module:
+    """The parsed ``parameters`` cell of the notebook (empty without one); ValueError if it
+    does not parse."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [
+        c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+    ]
+    try:
+        return ast.parse("\n".join(c.source for c in cells))
+    except SyntaxError as err:
+        raise ValueError(f"the parameters cell of {path.name} does not parse: {err.msg}") from None
+
+
 def declared_parameters(path: Path) -> set[str]:
     """The names that the notebook's ``parameters`` cell assigns (none without such a cell)."""
-    nb = nbformat.read(path, as_version=4)
-    names: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            for node in ast.walk(ast.parse(cell.source)):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    names.add(node.id)
-    return names
+    return {
+        node.id
+        for node in ast.walk(parameters_cell(path))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+
+
+def parameter_default(path: Path, name: str) -> object:
+    """The literal the notebook's ``parameters`` cell assigns to ``name`` (the value a run
+    without parameters uses); ValueError if it assigns none."""
+    for node in ast.walk(parameters_cell(path)):
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        value = getattr(node, "value", None)
+        named = any(isinstance(t, ast.Name) and t.id == name for t in targets)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and named and value is not None:
+            try:
+                return ast.literal_eval(value)
+            except ValueError:
+                raise ValueError(f"{path.name} computes {name}; it must assign a literal") from None
+    raise ValueError(f"{path.name} assigns no {name} in its parameters cell")
 
 
 def execute(path: Path, parameters: dict[str, object] | None = None) -> float:
@@ -152,6 +177,13 @@ def run(
     """Execute each notebook whose inputs changed (all with ``force``) under ``profile``, which
     is handed to the notebook's ``PROFILE`` parameter; ``force`` or ``retrain`` sets its
     ``RETRAIN`` parameter (stored trainings are ignored). Returns an exit code."""
+    with interruptible():
+        return _run_each(paths, force, {"PROFILE": profile, "RETRAIN": force or retrain})
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Inside, SIGTERM raises :class:`Interrupted` and Ctrl-C ``KeyboardInterrupt``."""
     # Python's default SIGTERM handling exits without unwinding, which would leave the
     # temporary notebook behind; raising instead runs every clean-up on the way out. A shell
     # starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
@@ -160,7 +192,7 @@ def run(
         signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
     }
     try:
-        return _run_each(paths, force, {"PROFILE": profile, "RETRAIN": force or retrain})
+        yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
