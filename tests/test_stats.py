@@ -24,6 +24,14 @@ def test_wilson_interval_matches_the_closed_form():
     assert result.value == p and str(result) == "95.31% [90.2%, 97.8%]"
 
 
+def test_the_standard_error_is_the_binomial_one_and_shrinks_with_the_square_root_of_n():
+    assert accuracy_interval(4923, 10_000).standard_error == pytest.approx(0.0049994, abs=1e-7)
+    assert accuracy_interval(400, 800).standard_error == pytest.approx(
+        2 * accuracy_interval(1600, 3200).standard_error
+    )
+    assert accuracy_interval(20, 20).standard_error == 0
+
+
 def test_a_perfect_score_gets_an_interval_reaching_one_but_well_below_it_at_the_low_end():
     result = accuracy_interval(20, 20)
     assert result.high == pytest.approx(1.0) and result.low < 0.9

@@ -28,6 +28,11 @@ class Accuracy:
         """The measured accuracy, correct / n."""
         return self.correct / self.n
 
+    @property
+    def standard_error(self) -> float:
+        """sqrt(p(1 - p)/n): how far the choice of the ``n`` test images alone moves ``value``."""
+        return math.sqrt(self.value * (1 - self.value) / self.n)
+
     def __str__(self) -> str:
         return f"{self.value:.2%} [{self.low:.1%}, {self.high:.1%}]"
 
