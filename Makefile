@@ -35,8 +35,8 @@ instructor: $(INSTALLED)
 	@$(BIN)/python -m cnnlab_build instructor $(NOTEBOOKS)
 
 # The notebook's results from other seeds beside its committed run (not part of `all`: each
-# seed costs a full run of 05, about 40 minutes with bfloat16 hardware, ~75 without):
-# reports/seed_spread_05_cifar10_inception.txt. SEEDS="43 44" by default.
+# seed is a whole run of 05, 2,645 s with nothing stored on the 2-core machine with bfloat16
+# hardware): reports/seed_spread_05_cifar10_inception.txt. SEEDS="43 44" by default.
 SEEDS ?= 43 44
 seed-spread: $(INSTALLED)
 	@$(BIN)/python -m cnnlab_build seeds notebooks/05_cifar10_inception.ipynb $(SEEDS)
