@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from cnnlab_build import runner
@@ -126,6 +127,32 @@ def test_runner_removes_its_temporary_notebook_when_terminated(tmp_path):
     assert err.strip().splitlines() == [f"INTERRUPTED {path} by SIGTERM: notebook left unchanged"]
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.glob("*slow*")] == ["slow.ipynb"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interruption_hides_the_kernel_clients_failed_tasks(signum):
+    """The dead kernel's pending tasks must not print asyncio tracebacks under the one line."""
+    # Seen when SIGTERM came while a cell started: nbclient's cell task failed with DeadKernel
+    # and asyncio logged "Task exception was never retrieved" at exit.
+    program = f"""
+import asyncio, os
+from cnnlab_build import runner
+
+async def fail():
+    raise RuntimeError("kernel died")
+
+loop = asyncio.new_event_loop()
+try:
+    with runner.interruptible():
+        task = loop.create_task(fail())
+        loop.run_until_complete(asyncio.sleep(0.01))
+        os.kill(os.getpid(), {int(signum)})
+except (KeyboardInterrupt, runner.Interrupted) as exc:
+    print(type(exc).__name__)
+"""
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    expected = "Interrupted" if signum == signal.SIGTERM else "KeyboardInterrupt"
+    assert (done.stdout, done.stderr) == (expected + "\n", "")
 
 
 def test_runner_reports_ctrl_c_in_one_line(tmp_path):

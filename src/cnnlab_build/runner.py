@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -154,7 +155,12 @@ class Interrupted(BaseException):
     """The runner received SIGTERM; raised so that temporary files are cleaned up on the way out."""
 
 
-def _raise_interrupted(signum: int, _frame: FrameType | None) -> NoReturn:
+def _interrupt(signum: int, _frame: FrameType | None) -> NoReturn:
+    # The kernel dies with the run and the client's pending tasks fail with it; asyncio would
+    # log each ("Task exception was never retrieved") at exit, under the one-line message.
+    logging.getLogger("asyncio").disabled = True
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Interrupted(signal.Signals(signum).name)
 
 
@@ -188,8 +194,8 @@ def interruptible() -> Iterator[None]:
     # temporary notebook behind; raising instead runs every clean-up on the way out. A shell
     # starts background jobs with SIGINT ignored; Ctrl-C must still stop a run cleanly.
     previous = {
-        signal.SIGTERM: signal.signal(signal.SIGTERM, _raise_interrupted),
-        signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+        signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupt),
+        signal.SIGINT: signal.signal(signal.SIGINT, _interrupt),
     }
     try:
         yield
