@@ -141,23 +141,32 @@ def _metrics_of(root: Path, notebook: str, profile: str) -> dict[str, Any]:
     return recorded[notebook]
 
 
-def _header(notebook: Path, seeds: Sequence[int], profile: str, **facts: Any) -> str:
+def _header(
+    notebook: Path,
+    seeds: Sequence[int],
+    profile: str,
+    default: object,
+    started: datetime.datetime,
+    seconds: Sequence[float],
+    precisions: Sequence[str],
+    stale: Sequence[str],
+) -> str:
     reference = "committed" if profile == "full" else f"last {profile}"
-    seconds = ", ".join(f"{seed}: {s:.0f}" for seed, s in zip(seeds, facts["seconds"], strict=True))
+    took = ", ".join(f"{seed}: {s:.0f}" for seed, s in zip(seeds, seconds, strict=True))
     lines = [
         f"# python -m cnnlab_build seeds {notebook.as_posix()} {' '.join(map(str, seeds))}"
-        f" (profile {profile}), run {facts['started']:%Y-%m-%d %H:%M} UTC on {cpu_model()}, "
+        f" (profile {profile}), run {started:%Y-%m-%d %H:%M} UTC on {cpu_model()}, "
         f"{os.cpu_count()} cores, TensorFlow {version('tensorflow')}, Keras {version('keras')}",
-        f"# seconds per seed's run ({seconds}); trainings already stored were reused",
-        f"# the first column is the {reference} run (SEED {facts['default']}); the others change "
+        f"# seconds per seed's run ({took}); trainings already stored were reused",
+        f"# the first column is the {reference} run (SEED {default}); the others change "
         "only SEED, which changes every seeded choice of the notebook, not only initial weights",
-        f"# precision of each run, the first first: {facts['precisions']}",
+        f"# precision of each run, the first first: {', '.join(precisions)}",
         "# interval: the one the notebook records for the first run (95%, over the choice of "
         "test images); others inside: how many of the other runs' values lie in it",
     ]
-    if facts["stale"]:
+    if stale:
         lines.append(
-            f"# warning: the first run may not be this code's ({', '.join(facts['stale'])}; "
+            f"# warning: the first run may not be this code's ({', '.join(stale)}; "
             f"make {notebook.stem} updates it)"
         )
     return "\n".join(lines)
@@ -197,16 +206,8 @@ def run(notebook: Path, seeds: Sequence[int], out_dir: Path, root: Path, profile
             return 1
         seconds.append(took)
         print(f"ok {target} ({took:.0f} s)", flush=True)
-    header = _header(
-        notebook,
-        seeds,
-        profile,
-        seconds=seconds,
-        started=started,
-        default=default,
-        precisions=", ".join(str(m.get("precision", "?")) for m in (reference, *others)),
-        stale=stale,
-    )
+    precisions = [str(m.get("precision", "?")) for m in (reference, *others)]
+    header = _header(notebook, seeds, profile, default, started, seconds, precisions, stale)
     runs = [f"SEED {default}", *(f"SEED {seed}" for seed in seeds)]
     path = profile_output(f"seed_spread_{notebook.stem}.txt", profile, root)
     write_text_atomic(path, report(header, runs, rows(reference, others)))
